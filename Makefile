@@ -1,0 +1,45 @@
+# The two commands a newcomer needs are `make run` and `make test`; each sets itself up.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+OUT ?= outputs
+
+.PHONY: run test lint format bench screenshot browser clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Re-install when the project's metadata changes; the package itself is editable.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+run: $(STAMP)
+	$(BIN)/corridor build --out $(OUT)
+	@echo "Outputs are in $(OUT)/ (open $(OUT)/map.html in a browser)."
+
+# A browser test needs Debian's chromium; install it when missing (root on CI, sudo elsewhere).
+browser:
+	@command -v chromium >/dev/null 2>&1 || bash scripts/install_chromium.sh
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests scripts bench
+	$(BIN)/ruff format --check src tests scripts bench
+
+format: $(STAMP)
+	$(BIN)/ruff format src tests scripts bench
+	$(BIN)/ruff check --fix src tests scripts bench
+
+test: $(STAMP) browser lint
+	$(BIN)/python -m pytest
+
+bench: $(STAMP) browser
+	$(BIN)/python bench/run.py
+
+screenshot: $(STAMP) browser
+	$(BIN)/python scripts/screenshot.py
+
+clean:
+	rm -rf $(OUT)/*.geojson $(OUT)/*.json $(OUT)/*.csv $(OUT)/*.gpkg $(OUT)/*.html $(OUT)/*.md

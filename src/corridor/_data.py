@@ -1,0 +1,29 @@
+"""Where the project's committed data lives, installed (wheel) or in a checkout."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+_PACKAGE = resources.files("corridor")
+
+
+def geodata_dir() -> Path:
+    """Return the folder holding ``places.csv``, the route, the border and the catalogue.
+
+    A wheel carries it as ``corridor/geodata``; a checkout (editable install) keeps it at the top
+    level as ``geodata/``. The current directory is never consulted.
+    """
+    packaged = Path(str(_PACKAGE / "geodata"))
+    if packaged.is_dir():
+        return packaged
+    checkout = Path(__file__).resolve().parents[2] / "geodata"
+    if checkout.is_dir():
+        return checkout
+    msg = f"the corridor geodata folder is missing (looked in {packaged} and {checkout})"
+    raise FileNotFoundError(msg)
+
+
+def geodata_path(name: str) -> Path:
+    """Return the path of one committed data file, e.g. ``geodata_path("places.csv")``."""
+    return geodata_dir() / name
