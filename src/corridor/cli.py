@@ -1,0 +1,96 @@
+"""The ``corridor`` command: a thin layer that parses options, calls the library and sets the exit code.
+
+Every error the user can act on is a :class:`corridor._errors.CorridorError`; it is printed as one line
+on stderr with exit code 2, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from corridor._errors import CorridorError, InputError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Model and map the M4 security corridor in Idlib (Russia–Turkey protocol, 5 March 2020).",
+)
+
+
+def _positive_km(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise InputError(f"{text!r} is not a number", field="--half-width-km") from None
+    if not (value > 0 and math.isfinite(value)):
+        raise InputError(f"{text!r} must be a positive number of km", field="--half-width-km")
+    return value
+
+
+@app.command()
+def build(
+    out: Annotated[Path, typer.Option(help="Folder to write the outputs into.")] = Path("outputs"),
+    section: Annotated[
+        str, typer.Option(help="FROM:TO, two places (any spelling), or 'whole' for Latakia:Aleppo.")
+    ] = "tronba:ain-al-hawr",
+    half_width_km: Annotated[
+        str, typer.Option("--half-width-km", help="Corridor depth on each side of the road, km.")
+    ] = "6",
+    route: Annotated[
+        Path | None,
+        typer.Option(help="A GeoJSON line of the real road (e.g. an OpenStreetMap export)."),
+    ] = None,
+) -> None:
+    """Build the corridor and write GeoJSON, CSV, JSON and a GeoPackage into OUT."""
+    from corridor.build import build as run_build
+    from corridor.report import border_report
+
+    width = _positive_km(half_width_km)
+    result = run_build(out, section=section, half_width_km=width, route_file=route)
+    typer.echo(border_report(result.model))
+    typer.echo("")
+    typer.echo(f"Wrote {len(result.files)} files to {result.out_dir}/:")
+    for path in result.files:
+        typer.echo(f"  {path.name}")
+
+
+@app.command()
+def place(name: Annotated[str, typer.Argument(help="A place name, in any spelling.")]) -> None:
+    """Look a place up by any spelling and show its position and source."""
+    from corridor.model import locate_derived
+    from corridor.places import load_gazetteer
+    from corridor.route import route_from_places
+
+    registry = load_gazetteer()
+    p = locate_derived(registry, route_from_places(registry)).find(name)
+    typer.echo(f"{p.name} ({p.id}): {p.lat:.5f} N, {p.lon:.5f} E, ±{p.uncertainty_m:g} m")
+    typer.echo(f"  spellings: {', '.join(p.names)}")
+    typer.echo(f"  source: {p.source} {p.source_url}".rstrip())
+    if p.derivation:
+        typer.echo(f"  derived: {p.derivation}")
+
+
+def main() -> None:
+    """Entry point: run the app, turning project errors into one-line messages with exit code 2."""
+    try:
+        app(standalone_mode=False)
+    except CorridorError as exc:
+        typer.echo(f"corridor: error: {exc}", err=True)
+        sys.exit(2)
+    except typer.Abort:
+        sys.exit(130)
+    except (typer.BadParameter, typer.Exit) as exc:
+        raise SystemExit(getattr(exc, "exit_code", 2)) from None
+    except Exception as exc:  # click's usage errors
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise

@@ -1,0 +1,93 @@
+"""Ground truth in metres: geodesic lengths, areas and point-to-line distances on the WGS 84 ellipsoid.
+
+Everything the project reports as a distance or an area comes from here (pyproj ``Geod``), not from the
+projected plane; the projection is only used to find *which* points are nearest.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import shapely
+from pyproj import Geod
+from shapely.geometry import LineString
+from shapely.geometry.base import BaseGeometry
+
+from corridor.projection import lonlat_to_xy, xy_to_lonlat
+
+GEOD = Geod(ellps="WGS84")
+
+
+def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Geodesic distance between two lon/lat points, in metres."""
+    return float(GEOD.inv(lon1, lat1, lon2, lat2)[2])
+
+
+def densify(coords: np.ndarray, *, step_m: float) -> np.ndarray:
+    """Insert points along each geodesic segment of a lon/lat polyline so none is longer than ``step_m``.
+
+    The result follows the geodesics between the original vertices, which a straight line drawn in a
+    projection does not.
+    """
+    coords = np.asarray(coords, dtype=float)
+    out = [coords[:1]]
+    for (lon1, lat1), (lon2, lat2) in itertools.pairwise(coords):
+        length = GEOD.inv(lon1, lat1, lon2, lat2)[2]
+        n = int(np.ceil(length / step_m)) - 1
+        if n > 0:
+            mid = np.array(GEOD.npts(lon1, lat1, lon2, lat2, n), dtype=float)
+            out.append(mid)
+        out.append(np.array([[lon2, lat2]]))
+    return np.vstack(out)
+
+
+def cumulative_m(coords: np.ndarray) -> np.ndarray:
+    """Geodesic distance from the first vertex to each vertex of a lon/lat polyline, in metres."""
+    coords = np.asarray(coords, dtype=float)
+    seg = GEOD.inv(coords[:-1, 0], coords[:-1, 1], coords[1:, 0], coords[1:, 1])[2]
+    return np.concatenate([[0.0], np.cumsum(seg)])
+
+
+def area_km2(geom: BaseGeometry) -> float:
+    """Geodesic area of a lon/lat polygon, in square kilometres."""
+    if geom.is_empty:
+        return 0.0
+    return abs(GEOD.geometry_area_perimeter(geom)[0]) / 1e6
+
+
+def nearest_on_line_m(
+    lon: np.ndarray,
+    lat: np.ndarray,
+    line_lonlat: LineString,
+    *,
+    window_m: float = 300.0,
+    step_m: float = 5.0,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Geodesic distance from each point to a lon/lat line, and the nearest point on it.
+
+    The projection finds the nearest point on the line; the geodesic distance is then minimised over
+    the line sampled every ``step_m`` within ``window_m`` of it. Near the true foot point the distance
+    changes only to second order, so with the defaults the error is below 5 mm for points 500 m or more
+    from the line (and the projected foot point is within a few metres of the geodesic one).
+
+    Returns
+    -------
+    distance_m, nearest_lon, nearest_lat
+        Arrays of the same length as ``lon``.
+    """
+    lon = np.atleast_1d(np.asarray(lon, dtype=float))
+    lat = np.atleast_1d(np.asarray(lat, dtype=float))
+    line_xy = LineString(np.column_stack(lonlat_to_xy(*np.asarray(line_lonlat.coords).T)))
+    px, py = lonlat_to_xy(lon, lat)
+    along = shapely.line_locate_point(line_xy, shapely.points(px, py))
+    offsets = np.arange(-window_m, window_m + step_m / 2, step_m)
+    s = np.clip(along[:, None] + offsets[None, :], 0.0, line_xy.length)
+    pts = shapely.line_interpolate_point(line_xy, s.ravel())
+    slon, slat = xy_to_lonlat(shapely.get_x(pts), shapely.get_y(pts))
+    k = offsets.size
+    d = GEOD.inv(np.repeat(lon, k), np.repeat(lat, k), slon, slat)[2].reshape(lon.size, k)
+    best = np.argmin(d, axis=1)
+    rows = np.arange(lon.size)
+    flat = rows * k + best
+    return d[rows, best], slon[flat], slat[flat]

@@ -1,0 +1,120 @@
+"""The whole computation, in pipeline order: places → route → corridor → border.
+
+:func:`compute` returns a :class:`Model`; nothing here writes files, so a notebook can call it freely.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from corridor.border import BorderCheck, BorderData, check_border, load_border_data
+from corridor.corridor import (
+    DEFAULT_HALF_WIDTH_KM,
+    DEFAULT_SECTION,
+    Corridor,
+    Section,
+    build_corridor,
+    parse_section,
+    resolve_section,
+)
+from corridor.places import Gazetteer, Place, load_gazetteer, place_at, read_derived_places
+from corridor.route import Route, read_route_file, route_from_places
+
+
+@dataclass(frozen=True)
+class Model:
+    """Everything the outputs are made from."""
+
+    gazetteer: Gazetteer
+    route: Route
+    section: Section
+    corridor: Corridor
+    border: BorderData
+    border_check: BorderCheck
+    place_km: dict[str, float]
+    place_side: dict[str, int]
+    place_offset_km: dict[str, float]
+
+    @property
+    def places(self) -> list[Place]:
+        """All places, registry and derived, sorted by id."""
+        return [self.gazetteer[k] for k in sorted(self.gazetteer)]
+
+
+def locate_derived(gazetteer: Gazetteer, route: Route) -> Gazetteer:
+    """Add the derived places (Tronba, Ain al-Hawr, …) at the positions their rules give on ``route``.
+
+    A rule may refer to another derived place (Ain al-Hawr is measured from Tronba), so rules are
+    resolved in as many passes as needed.
+    """
+    pending = read_derived_places()
+    known_km = dict(route.place_km)
+    resolved: list[Place] = []
+    while pending:
+        ready = [d for d in pending if d.reference in known_km or d.reference in gazetteer]
+        if not ready:
+            refs = ", ".join(sorted({d.reference for d in pending}))
+            msg = f"derived places refer to unknown places: {refs}"
+            raise ValueError(msg)
+        for d in ready:
+            if d.reference not in known_km:
+                ref = gazetteer[d.reference]
+                known_km[d.reference] = float(route.locate([ref.lon], [ref.lat])[0][0])
+            km = known_km[d.reference] + d.along_km
+            lon, lat = route.point_at(km)
+            known_km[d.id] = km
+            resolved.append(place_at(d, lon=lon, lat=lat))
+        pending = [d for d in pending if d not in ready]
+    return gazetteer.with_places(resolved)
+
+
+def compute(
+    *,
+    section: str | tuple[str, str] = DEFAULT_SECTION,
+    half_width_km: float = DEFAULT_HALF_WIDTH_KM,
+    route_file: Path | str | None = None,
+) -> Model:
+    """Run the pipeline and return the model (no files are written).
+
+    Parameters
+    ----------
+    section
+        ``"FROM:TO"`` (any spellings), a pair of names, or ``"whole"``. Default: Tronba to Ain al-Hawr.
+    half_width_km
+        Depth of the corridor on each side of the road.
+    route_file
+        A GeoJSON line to use as the road instead of the named-place line.
+    """
+    registry = load_gazetteer()
+    route = (
+        read_route_file(Path(route_file), registry)
+        if route_file is not None
+        else route_from_places(registry)
+    )
+    gazetteer = locate_derived(registry, route)
+    names = parse_section(section) if isinstance(section, str) else tuple(section)
+    sec = resolve_section(names, gazetteer, route)
+    border = load_border_data()
+    corridor = build_corridor(route, sec, half_width_km=half_width_km, syria=border.syria)
+    places = [gazetteer[k] for k in sorted(gazetteer)]
+    lon = np.array([p.lon for p in places])
+    lat = np.array([p.lat for p in places])
+    km, side = route.locate(lon, lat)
+    from corridor.geodesy import nearest_on_line_m
+
+    offset_m, _, _ = nearest_on_line_m(lon, lat, route.line, window_m=2000, step_m=10)
+    check = check_border(route, corridor, places, border)
+    return Model(
+        gazetteer=gazetteer,
+        route=route,
+        section=sec,
+        corridor=corridor,
+        border=border,
+        border_check=check,
+        place_km={p.id: float(k) for p, k in zip(places, km, strict=True)},
+        place_side={p.id: int(s) for p, s in zip(places, side, strict=True)},
+        place_offset_km={p.id: float(o) / 1000 for p, o in zip(places, offset_m, strict=True)},
+    )

@@ -1,0 +1,135 @@
+"""Writing the outputs: RFC 7946 GeoJSON, CSV, JSON and a GeoPackage, deterministically and atomically.
+
+Every file of a build is written into a staging folder beside the output folder and moved into place
+only when all of them are complete, so a failed build leaves the previous outputs as they were.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from corridor._errors import OutputError
+
+#: Decimal places kept in GeoJSON coordinates: 1e-7 degrees is about 1 cm.
+COORD_DECIMALS = 7
+
+
+def _clean(value: Any) -> Any:
+    """Plain JSON values from numpy/pandas ones; NaN and NA become null."""
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
+
+
+def _round_coords(obj: Any) -> Any:
+    if isinstance(obj, list | tuple):
+        if obj and isinstance(obj[0], float | int):
+            return [round(float(v), COORD_DECIMALS) for v in obj[:2]]
+        return [_round_coords(v) for v in obj]
+    return obj
+
+
+def geometry_json(geom: shapely.Geometry | None) -> dict | None:
+    """A shapely geometry as an RFC 7946 geometry object (counter-clockwise exteriors, rounded)."""
+    if geom is None or geom.is_empty:
+        return None
+    oriented = shapely.orient_polygons(geom, exterior_cw=False)
+    mapping = shapely.geometry.mapping(oriented)
+    return {"type": mapping["type"], "coordinates": _round_coords(mapping["coordinates"])}
+
+
+def geojson_text(frame: gpd.GeoDataFrame) -> str:
+    """A GeoDataFrame in EPSG:4326 as RFC 7946 GeoJSON text, one feature per line, stable order."""
+    if frame.crs is not None and not frame.crs.equals("EPSG:4326"):
+        frame = frame.to_crs("EPSG:4326")
+    geom_col = frame.geometry.name
+    columns = [c for c in frame.columns if c != geom_col]
+    lines = []
+    for record, geom in zip(frame[columns].to_dict("records"), frame.geometry, strict=True):
+        feature = {
+            "type": "Feature",
+            "properties": {k: _clean(v) for k, v in record.items()},
+            "geometry": geometry_json(geom),
+        }
+        lines.append(json.dumps(feature, ensure_ascii=False, separators=(",", ":")))
+    return '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
+
+
+def json_text(data: Any) -> str:
+    """Indented, key-sorted JSON text with a final newline."""
+    return json.dumps(_clean(data), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    """CSV text with a header, Unix newlines and no index."""
+    return frame.to_csv(index=False, lineterminator="\n")
+
+
+def write_gpkg(path: Path, layers: dict[str, gpd.GeoDataFrame]) -> None:
+    """Write the layers into one GeoPackage; timestamps are pinned so the file is reproducible."""
+    import pyogrio
+
+    # GDAL stamps each table with the current time unless told otherwise.
+    with _gdal_config(OGR_CURRENT_DATE="2020-03-05T00:00:00Z"):
+        for name, frame in layers.items():
+            out = frame.copy()
+            for col in out.columns:
+                if out[col].dtype == bool:
+                    out[col] = out[col].astype("int32")
+            pyogrio.write_dataframe(out, path, layer=name, driver="GPKG", append=path.exists())
+
+
+@contextmanager
+def _gdal_config(**options: str) -> Iterator[None]:
+    import pyogrio
+
+    previous = pyogrio.get_gdal_config_option
+    old = {k: previous(k) for k in options}
+    pyogrio.set_gdal_config_options(options)
+    try:
+        yield
+    finally:
+        pyogrio.set_gdal_config_options(old)
+
+
+@contextmanager
+def staged(out_dir: Path) -> Iterator[Path]:
+    """Yield a staging folder; on success move its files into ``out_dir``, on failure discard it."""
+    out_dir = Path(out_dir)
+    created = not out_dir.exists()
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(prefix=".corridor-build-", dir=out_dir))
+    except OSError as exc:
+        msg = f"cannot write to the output folder {out_dir} ({exc.strerror or exc})"
+        raise OutputError(msg) from None
+    try:
+        yield stage
+        for item in sorted(stage.iterdir()):
+            item.replace(out_dir / item.name)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        if created and not any(out_dir.iterdir()):
+            out_dir.rmdir()
+        raise
+    shutil.rmtree(stage, ignore_errors=True)

@@ -1,0 +1,63 @@
+"""Plain-text tables for the terminal: the border check as ``corridor build`` prints it."""
+
+from __future__ import annotations
+
+from corridor.model import Model
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    fmt = "  ".join(f"{{:<{w}}}" if i == 0 else f"{{:>{w}}}" for i, w in enumerate(widths))
+    lines = [fmt.format(*headers), fmt.format(*("-" * w for w in widths))]
+    lines += [fmt.format(*r) for r in rows]
+    return "\n".join(lines)
+
+
+def border_report(model: Model) -> str:
+    """The border check as a readable text report."""
+    b = model.border_check
+    sec = model.corridor.section
+    lon, lat, km = b.m4_min_at
+    v = b.verdict
+    lines = [
+        (
+            f"Corridor section {sec.label}: {sec.length_km:.1f} km of road, "
+            f"{model.corridor.half_width_m / 1000:g} km each side "
+            f"(north {model.corridor.area_km2('north'):.1f} km², "
+            f"south {model.corridor.area_km2('south'):.1f} km²)."
+        ),
+        f"Road modelled from: {model.route.source} ({model.route.length_km:.1f} km, Latakia–Aleppo).",
+        "",
+        "Distance to the Turkish border (geodesic):",
+        f"  closest point of the M4: {b.m4_min_km:.2f} km at km {km:.1f} ({lat:.5f} N, {lon:.5f} E)",
+        f"  along the corridor section: {b.section_min_km:.2f} to {b.section_max_km:.2f} km",
+        (
+            f"  corridor's northern edge: {b.north_edge_min_km:+.2f} km "
+            "(negative: it would reach into Turkey before clipping)"
+        ),
+        f"  cut off at the border: {b.clipped_km2:.2f} km²",
+        "",
+    ]
+    on = "; ".join(f"km {s['km_from']:.0f}–{s['km_to']:.0f}" for s in v["holds_on"]) or "nowhere"
+    lines.append(
+        f'"About {v["claimed_km"]:g} km from the border" (±{v["tolerance_km"]:g} km): '
+        f"{v['verdict']}. Holds on {on}; "
+        f"{v['share_of_road'] * 100:.0f}% of the road, {v['share_of_section'] * 100:.0f}% of the section."
+    )
+    lines.append("")
+    rows = [
+        [
+            p.name + (" *" if p.is_derived else ""),
+            f"{model.place_km[p.id]:.1f}",
+            f"{model.place_offset_km[p.id]:.1f}",
+            f"{b.place_km[p.id]:.1f}",
+            f"±{p.uncertainty_m / 1000:.1f}",
+        ]
+        for p in sorted(model.places, key=lambda p: model.place_km[p.id])
+        if model.place_offset_km[p.id] < 50
+    ]
+    lines.append(
+        _table(["place", "km from Latakia", "off road km", "border km", "position km"], rows)
+    )
+    lines.append("* derived position (see places.geojson 'derivation')")
+    return "\n".join(lines)
