@@ -470,7 +470,8 @@ def search(
     ]
     found: list[Candidate] = []
     for query_id, spellings in queries.items():
-        latin = [fold_latin(s) for s in spellings if not is_arabic(s)]
+        # Names in other scripts (Cyrillic, CJK...) fold to nothing; they must not match.
+        latin = [f for f in (fold_latin(s) for s in spellings if not is_arabic(s)) if f]
         arabic = [fold_arabic(s) for s in spellings if is_arabic(s)]
         for record in nearby:
             best, matched = 0.0, ""
@@ -479,10 +480,8 @@ def search(
                     score = 1.0 if fold_arabic(name) in arabic else 0.0
                 else:
                     folded = fold_latin(name)
-                    score = max(
-                        (difflib.SequenceMatcher(None, folded, q).ratio() for q in latin),
-                        default=0.0,
-                    )
+                    ratios = [difflib.SequenceMatcher(None, folded, q).ratio() for q in latin]
+                    score = max(ratios) if folded and ratios else 0.0
                 if score > best:
                     best, matched = score, name
             if best >= MATCH_RATIO:
