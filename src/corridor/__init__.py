@@ -10,21 +10,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from corridor.build import BuildResult
+    from corridor.pipeline import BuildResult
 
 __version__ = "0.1.0"
 __all__ = ["__version__", "build", "load"]
 
 
 def load(**options: Any) -> Any:
-    """Return the layers as GeoDataFrames in EPSG:4326; see :func:`corridor.build.load`."""
-    from corridor.build import load as _load
+    """Return the layers as GeoDataFrames in EPSG:4326; see :func:`corridor.pipeline.load`."""
+    from corridor.pipeline import load as _load
 
     return _load(**options)
 
 
 def build(out: str = "outputs", **options: Any) -> BuildResult:
-    """Compute and write every output into ``out``; see :func:`corridor.build.build`."""
-    from corridor.build import build as _build
+    """Compute and write every output into ``out``; see :func:`corridor.pipeline.build`."""
+    from corridor.pipeline import build as _build
 
     return _build(out, **options)

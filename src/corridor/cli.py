@@ -48,7 +48,7 @@ def build(
     ] = None,
 ) -> None:
     """Build the corridor and write GeoJSON, CSV, JSON and a GeoPackage into OUT."""
-    from corridor.build import build as run_build
+    from corridor.pipeline import build as run_build
     from corridor.report import border_report
 
     width = _positive_km(half_width_km)
@@ -78,19 +78,9 @@ def place(name: Annotated[str, typer.Argument(help="A place name, in any spellin
 
 def main() -> None:
     """Entry point: run the app, turning project errors into one-line messages with exit code 2."""
+    # typer reports its own usage errors (unknown option, missing argument) with exit code 2.
     try:
-        app(standalone_mode=False)
+        app()
     except CorridorError as exc:
         typer.echo(f"corridor: error: {exc}", err=True)
         sys.exit(2)
-    except typer.Abort:
-        sys.exit(130)
-    except (typer.BadParameter, typer.Exit) as exc:
-        raise SystemExit(getattr(exc, "exit_code", 2)) from None
-    except Exception as exc:  # click's usage errors
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise

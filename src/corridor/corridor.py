@@ -37,7 +37,11 @@ MAX_EDGE_M = 250.0
 
 @dataclass(frozen=True, slots=True)
 class Section:
-    """A stretch of the road between two places, by chainage (``km_from`` < ``km_to``)."""
+    """A stretch of the road between two places, by chainage (``km_from`` < ``km_to``).
+
+    ``from_id`` and ``to_id`` are in the order the user gave them (the protocol's is Tronba to
+    Ain al-Hawr, east to west); ``km_from`` and ``km_to`` are always west to east.
+    """
 
     from_id: str
     to_id: str
@@ -46,7 +50,7 @@ class Section:
 
     @property
     def label(self) -> str:
-        """``FROM:TO`` as given on the command line."""
+        """``FROM:TO`` as given on the command line, by place id."""
         return f"{self.from_id}:{self.to_id}"
 
     @property
@@ -76,9 +80,7 @@ def resolve_section(names: tuple[str, str], gazetteer: Gazetteer, route: Route) 
     if abs(kb - ka) < 1.0:
         msg = f"{a.name} and {b.name} are less than 1 km apart along the road"
         raise InputError(msg, field="section")
-    if ka <= kb:
-        return Section(a.id, b.id, float(ka), float(kb))
-    return Section(b.id, a.id, float(kb), float(ka))
+    return Section(a.id, b.id, float(min(ka, kb)), float(max(ka, kb)))
 
 
 @dataclass(frozen=True)

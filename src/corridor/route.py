@@ -237,6 +237,8 @@ def _lines_from_geojson(data: object, path: Path) -> list[LineString]:
         if geom["type"] == "LineString":
             parts = [parts]
         for part in parts:
+            if not part:
+                continue
             try:
                 arr = np.asarray(part, dtype=float)[:, :2]
             except (ValueError, IndexError, TypeError):
@@ -312,6 +314,11 @@ def _snap_places(
     if np.any(np.diff(km) <= 0):
         msg = "the named places do not follow one another along the line from Latakia to Aleppo"
         raise InputError(msg, file=str(path), field="coordinates")
+    # A full export of the M4 runs on past Aleppo towards Iraq: keep Latakia to Aleppo only, so that
+    # chainage counts from Latakia.
+    trimmed = np.asarray(bare.stretch(km[0], km[-1]).coords)
+    bare = Route.from_coords(densify(trimmed, step_m=DENSIFY_STEP_M), source=bare.source)
+    km = km - km[0]
     idx = [int(np.argmin(np.abs(bare.chainage_m / 1000 - k))) for k in km]
     info = [("user", f"snapped to {path.name}", "") for _ in ids[:-1]]
     return Route.from_coords(
