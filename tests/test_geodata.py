@@ -400,3 +400,20 @@ def test_search_matches_spellings_and_ignores_other_scripts():
     }
     found = extract_places.search(records, {"zirbah": ("Zirbah", "زربة"), "empty": ("",)})
     assert [(c.query_id, c.geonames_id, c.score) for c in found] == [("zirbah", 1, 1.0)]
+
+
+def test_provenance_md_quotes_the_current_numbers():
+    text = (GEODATA / "PROVENANCE.md").read_text(encoding="utf-8")
+
+    def spaced(number: int) -> str:
+        return f"{number:,}".replace(",", " ")
+
+    offsets = feature("border_ne.geojson")["properties"]["offset_from_osm_m"]
+    for key in ("ne_to_osm_median", "ne_to_osm_max", "osm_to_ne_median", "osm_to_ne_max"):
+        assert f"{spaced(offsets[key])} m" in text, key
+    for name in ("border_tr_sy.geojson", "syria_near.geojson", "turkey_near.geojson"):
+        size = (GEODATA / name).stat().st_size
+        vertices = shapely.get_num_coordinates(geometry(name))
+        assert f"| `{name}` | {spaced(size)} bytes | {spaced(vertices)} |" in text, name
+    gaps = feature("border_tr_sy.geojson")["properties"]["bridged_gaps"]
+    assert f"happens {len(gaps)} times" in text
