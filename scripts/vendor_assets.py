@@ -130,7 +130,9 @@ PACKAGES: tuple[Package, ...] = (
         integrity="sha512-g508pdnnHQr9l4kU6McvJzcSd0w1FvHFlZZCYc4oT+zjwYJi1qtj0fFBFEWMKoNfHK4UcBya1eccyjKfu4chjQ==",
         licence=Licence("MIT", mit_holder="2012-2013 Lennard Voogdt"),
         files={
-            "js/leaflet.awesome-markers.min.js": (
+            # Not the .min.js: in this tarball it is a stale 2.0.1 build without the
+            # extraClasses option, which folium.Icon(angle=...) relies on.
+            "js/leaflet.awesome-markers.js": (
                 f"{CDNJS}/Leaflet.awesome-markers/2.0.2/leaflet.awesome-markers.js",
             ),
             "css/leaflet.awesome-markers.css": (
