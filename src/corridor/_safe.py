@@ -1,42 +1,53 @@
 """Make untrusted text (a user's CSV, an ACLED export) harmless in a folium 0.20 map.
 
-Folium writes most text into the map's single ``<script>``, and several slots end up as HTML
-without any escaping. Where each kind of text lands, and what :func:`inert` does about it
-(checked in Chromium by ``tests/test_offline.py``):
+Two things make raw text dangerous in folium 0.20:
 
-==============================================  ==============================================
-folium slot                                      where the text ends up
-==============================================  ==============================================
-``Popup(text)``, ``Marker(popup=text)``          inside a JS template literal passed to jQuery,
-                                                 which parses it as HTML
-``Tooltip(text)``, ``Marker(tooltip=text)``      inside a JS template literal, then HTML
-``GeoJsonPopup`` / ``GeoJsonTooltip`` values     JSON data, then ``innerHTML`` of a table cell
-and ``aliases``
-``FeatureGroup(name=...)``, any layer ``name``   JSON, then ``innerHTML`` of the LayerControl
-``TimestampedGeoJson`` ``popup`` / ``tooltip``   JSON data, then Leaflet's popup ``innerHTML``
-properties
-``MarkerCluster``                                no text of its own besides the layer ``name``
-==============================================  ==============================================
+1. Most text is written into the map's single ``<script>`` and several slots become HTML
+   without any escaping, so markup, ``</script>``, ``${...}``, backticks and backslashes run
+   or break the page in the browser.
+2. Folium renders each element's output *a second time as a Jinja template* (every
+   ``MacroElement`` wraps its rendered script in ``branca.element.Element``, which compiles it).
+   Any ``{{ ... }}``, ``{% ... %}`` or ``{# ...`` in any string that reaches the page (popup,
+   tooltip, layer name, and every GeoJSON property, shown or not) is executed in Python when
+   the map is built: ``{{ 7*7 }}`` becomes ``49``, and the usual Jinja payloads reach ``os``.
 
-``inert`` is enough for every one of these slots: its output contains no character that means
-anything to HTML (``& < > " '``), to a JS template literal or string (backtick, ``$``,
-backslash) or to a line-based parser (line breaks, U+2028/U+2029), and the browser shows the
-original text. Pass it to ``Popup`` with the default ``parse_html=False`` (``parse_html=True``
-would escape it a second time). Never pass already-inert text through ``inert`` again, and do
-not use it for ``Popup(..., parse_html=True)`` or ``folium.Html(..., script=False)``.
+Where each kind of text ends up (checked in Chromium by ``tests/test_offline.py``):
+
+- ``Popup(text)``, ``Marker(popup=text)``: a JS template literal handed to jQuery, which
+  parses it as HTML.
+- ``Tooltip(text)``, ``Marker(tooltip=text)``: a JS template literal, then HTML.
+- ``GeoJsonPopup`` / ``GeoJsonTooltip``: property values are JSON data, then ``innerHTML`` of
+  a table cell; ``aliases`` are JSON, then ``innerHTML`` of the header cell.
+- ``FeatureGroup(name=...)`` and any layer ``name``: JSON, then ``innerHTML`` of the
+  LayerControl entry.
+- ``TimestampedGeoJson`` ``popup`` / ``tooltip`` properties: JSON data, then Leaflet's popup or
+  tooltip ``innerHTML``.
+- ``MarkerCluster``: no text of its own besides the layer ``name``; its markers' popups and
+  tooltips are the slots above.
+
+:func:`inert` is enough for every one of these slots: its output contains no character that
+means anything to HTML (``& < > " '``), to a JS template literal or string (backtick, ``$``,
+backslash), to Jinja (``{ }``) or to a line-based parser (line breaks, U+2028/U+2029), and the
+browser shows the original text. :func:`inert_data` applies it to every string of a GeoJSON
+``properties`` mapping or a whole FeatureCollection. Pass inert text to ``Popup`` with the
+default ``parse_html=False`` (``parse_html=True`` would escape it a second time), and never run
+already-inert text through ``inert`` again.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
-__all__ = ["inert", "link", "safe_url"]
+__all__ = ["inert", "inert_data", "link", "safe_url"]
 
 # Characters that become character references. Besides the five HTML specials, these are the
-# ones a JavaScript template literal or string gives a meaning to (escape, interpolation, end)
-# and the line breaks that end a JS string or that some tools split lines on.
+# ones a JavaScript template literal or string gives a meaning to (escape, interpolation, end),
+# the braces of Jinja's delimiters, and the line breaks that end a JS string or that some
+# tools split lines on.
 _REFERENCES = {
     "&": "&amp;",
     "<": "&lt;",
@@ -46,6 +57,8 @@ _REFERENCES = {
     "\\": "&#92;",
     "`": "&#96;",
     "$": "&#36;",
+    "{": "&#123;",
+    "}": "&#125;",
     "\n": "&#10;",
     "\r": "&#13;",
     "\u2028": "&#8232;",
@@ -54,7 +67,7 @@ _REFERENCES = {
 # NUL, the other C0 and C1 controls, DEL and lone surrogates have no faithful HTML form (a
 # reference to NUL or to 0x80-0x9F is remapped by the HTML parser), so they become U+FFFD.
 _UNREPRESENTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
-_SPECIAL = re.compile("[&<>\"'\\\\`$\n\r\u2028\u2029]")
+_SPECIAL = re.compile("[&<>\"'\\\\`${}\n\r\u2028\u2029]")
 
 _ALLOWED_SCHEME = re.compile(r"^https?://", re.IGNORECASE)
 # Any control character, or a character a browser strips or treats as a separator inside a URL.
@@ -77,13 +90,41 @@ def inert(text: object) -> str:
     Returns
     -------
     str
-        Text with ``& < > " ' \\ ` $``, line breaks and U+2028/U+2029 replaced by character
-        references, and other control characters and lone surrogates replaced by U+FFFD.
+        Text with ``& < > " ' \\ ` $ { }``, line breaks and U+2028/U+2029 replaced by
+        character references, and other control characters and lone surrogates replaced by
+        U+FFFD.
     """
     if text is None or (isinstance(text, float) and math.isnan(text)):
         return ""
     value = _UNREPRESENTABLE.sub("\ufffd", str(text))
     return _SPECIAL.sub(lambda match: _REFERENCES[match.group(0)], value)
+
+
+def inert_data(value: Any) -> Any:
+    """Return a copy of JSON-like data with every string (keys included) made :func:`inert`.
+
+    Meant for GeoJSON ``properties`` (or a whole Feature or FeatureCollection) built from
+    untrusted rows: folium puts every property into the page, and the Jinja second pass runs
+    any template syntax in them even when no popup shows the property.
+
+    Parameters
+    ----------
+    value
+        Nested dicts, lists and tuples of strings, numbers, booleans and ``None``.
+
+    Returns
+    -------
+    Any
+        The same structure (tuples become lists) with strings replaced by ``inert(string)``;
+        numbers, booleans and ``None`` are kept as they are.
+    """
+    if isinstance(value, str):
+        return inert(value)
+    if isinstance(value, Mapping):
+        return {inert(key): inert_data(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [inert_data(item) for item in value]
+    return value
 
 
 def safe_url(url: object) -> str | None:
