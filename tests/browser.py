@@ -45,7 +45,8 @@ LAUNCH_ARGS = [
 ]
 
 # What Leaflet drew, counted through the map object and through the DOM. The folium map div's
-# id is also the name of the global that holds the L.Map.
+# id is also the name of the global that holds the L.Map. DOM counts stay inside the main map's
+# panes, so a MiniMap's own panes are not counted.
 _COUNT_JS = """
 () => {
     const div = document.querySelector('.folium-map');
@@ -55,16 +56,36 @@ _COUNT_JS = """
         layers = 0;
         map.eachLayer(() => { layers += 1; });
     }
-    const count = (selector) => document.querySelectorAll(selector).length;
+    const count = (selector) => div ? div.querySelectorAll(selector).length : 0;
+    const pane = ':scope > .leaflet-map-pane > ';
     return {
-        map: Boolean(map && map instanceof L.Map),
+        map: Boolean(map && window.L && map instanceof L.Map),
         layers: layers,
-        paths: count('.leaflet-overlay-pane svg path'),
-        markers: count('.leaflet-marker-pane > *'),
-        clusters: count('.leaflet-marker-pane .marker-cluster'),
-        controls: count('.leaflet-control'),
-        layer_control_entries: count('.leaflet-control-layers-overlays label'),
+        paths: count(pane + '.leaflet-overlay-pane svg path'),
+        markers: count(pane + '.leaflet-marker-pane > *'),
+        clusters: count(pane + '.leaflet-marker-pane > .marker-cluster'),
+        controls: count(':scope > .leaflet-control-container .leaflet-control'),
+        overlay_names: Array.from(
+            div ? div.querySelectorAll('.leaflet-control-layers-overlays label > span > span') : []
+        ).map((span) => span.textContent.replace(/^ /, '')),
     };
+}
+"""
+
+_ELEMENT_JS = """
+(name) => {
+    let layer = window[name];
+    if (layer && typeof layer.getLayers === 'function') { layer = layer.getLayers()[0]; }
+    return layer ? (layer._icon || layer._path || null) : null;
+}
+"""
+
+_POPUP_TEXT_JS = """
+(name) => {
+    const layer = window[name];
+    const popup = layer && layer.getPopup ? layer.getPopup() : null;
+    if (!popup || !popup.isOpen()) { return null; }
+    return popup.getElement().querySelector('.leaflet-popup-content').textContent;
 }
 """
 
@@ -99,8 +120,31 @@ class PageRun:
         return self.page.evaluate(expression, arg)
 
     def map_counts(self) -> dict[str, Any]:
-        """Count layers (``eachLayer``), SVG paths, marker-pane elements and controls."""
+        """Count what the main map drew.
+
+        Returns ``map`` (an ``L.Map`` exists), ``layers`` (``eachLayer``), ``paths`` (SVG paths
+        in the overlay pane), ``markers`` (children of the marker pane), ``clusters``,
+        ``controls`` (``.leaflet-control`` elements) and ``overlay_names`` (LayerControl
+        overlay labels as the reader sees them).
+        """
         return self.page.evaluate(_COUNT_JS)
+
+    def click_layer(self, name: str) -> None:
+        """Click what draws the Leaflet layer held in the global ``name``, as a reader would.
+
+        A marker is clicked on its icon, a vector layer on its SVG path; a group (GeoJson,
+        FeatureGroup) on its first member.
+        """
+        handle = self.page.evaluate_handle(_ELEMENT_JS, name)
+        element = handle.as_element()
+        if element is None:
+            msg = f"layer {name} has no element on the map (not added, or hidden)"
+            raise AssertionError(msg)
+        element.click()
+
+    def popup_text(self, name: str) -> str | None:
+        """Text of the popup bound to the layer ``name`` while it is open, else None."""
+        return self.page.evaluate(_POPUP_TEXT_JS, name)
 
     def blocked_urls(self) -> list[str]:
         """The URLs of the blocked requests, in the order they were made."""
@@ -154,6 +198,7 @@ def open_page(
         viewport={"width": viewport[0], "height": viewport[1]},
         service_workers="block",
     )
+    context.set_default_timeout(5_000)  # a local page has no reason to take longer
     page = context.new_page()
     run = PageRun(page=page)
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import html
 import json
+import os
 from pathlib import Path
 
+import folium
+import jinja2
 import pytest
 
 from browser import open_page
-from corridor._safe import inert, link, safe_url
+from corridor._safe import inert, inert_data, link, safe_url
 
 HOSTILE_FILE = Path(__file__).with_name("hostile_strings.txt")
 
@@ -21,21 +24,11 @@ def hostile_strings() -> list[str]:
 
 
 # Characters that must never survive raw in inert output.
-RAW_FORBIDDEN = set("&<>\"'\\`$\n\r\u2028\u2029\x00")
+RAW_FORBIDDEN = set("&<>\"'\\`${}\n\r\u2028\u2029\x00")
 # The character references inert writes.
 _ENTITY_NAMES = {
-    "amp",
-    "lt",
-    "gt",
-    "quot",
-    "#39",
-    "#92",
-    "#96",
-    "#36",
-    "#10",
-    "#13",
-    "#8232",
-    "#8233",
+    *("amp", "lt", "gt", "quot", "#39", "#92", "#96", "#36", "#123", "#125"),
+    *("#10", "#13", "#8232", "#8233"),
 }
 
 
@@ -61,7 +54,8 @@ def test_inert_round_trips_through_html_unescape(text):
 
 def test_inert_exact_escapes():
     assert inert("<a href='x'>&\"</a>") == "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;"
-    assert inert("C:\\new `cmd` ${x}") == "C:&#92;new &#96;cmd&#96; &#36;{x}"
+    assert inert("C:\\new `cmd` ${x}") == "C:&#92;new &#96;cmd&#96; &#36;&#123;x&#125;"
+    assert inert("{{ 7*7 }}{%") == "&#123;&#123; 7*7 &#125;&#125;&#123;%"
     assert inert("a\nb\r\u2028\u2029") == "a&#10;b&#13;&#8232;&#8233;"
 
 
@@ -71,6 +65,64 @@ def test_inert_exact_escapes():
 )
 def test_inert_non_strings(value, expected):
     assert inert(value) == expected
+
+
+def test_inert_data_escapes_every_string_and_keeps_other_values():
+    data = {"name": "<b>", "n": 3, "ok": True, "none": None, "{key}": ["${x}", 1.5, ("`",)]}
+    assert inert_data(data) == {
+        "name": "&lt;b&gt;",
+        "n": 3,
+        "ok": True,
+        "none": None,
+        "&#123;key&#125;": ["&#36;&#123;x&#125;", 1.5, ["&#96;"]],
+    }
+    assert data["name"] == "<b>", "the input must not be modified"
+
+
+# No quotes: folium's JSON escapes them, which would make the payload a syntax error instead.
+JINJA_PAYLOAD = (
+    "{{ cycler.__init__.__globals__.os.environ.update(CORRIDOR_PWNED=cycler.__name__) }}"
+)
+
+
+def _render_with_popup(text: str) -> str:
+    m = folium.Map(location=[35.8, 36.6], zoom_start=9)
+    folium.Marker([35.8, 36.6], popup=text, tooltip=text).add_to(m)
+    feature = {
+        "type": "Feature",
+        "properties": {"note": text},
+        "geometry": {"type": "Point", "coordinates": [36.6, 35.8]},
+    }
+    folium.GeoJson(feature, name=text).add_to(m)
+    return m.get_root().render()
+
+
+@pytest.fixture
+def clean_environ(monkeypatch):
+    """Undo whatever a Jinja payload writes to os.environ once the test ends."""
+    monkeypatch.setenv("CORRIDOR_PWNED", "placeholder")  # recorded, so undo restores the original
+    monkeypatch.delenv("CORRIDOR_PWNED")
+
+
+def test_folium_runs_jinja_in_raw_text(clean_environ):
+    """Control: folium 0.20 renders element output as a template again, so raw text executes."""
+    rendered = _render_with_popup("{{ 6*7 }} " + JINJA_PAYLOAD)
+    assert os.environ.get("CORRIDOR_PWNED") == "Cycler"
+    assert "42 " in rendered
+
+
+def test_inert_text_is_not_executed_by_folium(clean_environ):
+    rendered = _render_with_popup(inert("{{ 6*7 }} " + JINJA_PAYLOAD))
+    assert "CORRIDOR_PWNED" not in os.environ
+    assert "42 " not in rendered
+    assert "&#123;&#123; 6*7 &#125;&#125;" in rendered
+
+
+@pytest.mark.parametrize("text", ["{% raw %}", "{# open comment", "{% if %}"])
+def test_inert_text_never_breaks_folium_rendering(text):
+    with pytest.raises(jinja2.TemplateSyntaxError):
+        _render_with_popup(text)
+    assert inert("{") in _render_with_popup(inert(text))
 
 
 def test_inert_replaces_unrepresentable_characters():
@@ -128,7 +180,9 @@ def test_safe_url_refuses(url):
 
 def test_safe_url_escapes_for_attributes_and_template_literals():
     out = safe_url("https://example.org/?q=\"x\"&y='`${a}`'\\")
-    assert out == ("https://example.org/?q=&quot;x&quot;&amp;y=&#39;&#96;&#36;{a}&#96;&#39;&#92;")
+    assert out == (
+        "https://example.org/?q=&quot;x&quot;&amp;y=&#39;&#96;&#36;&#123;a&#125;&#96;&#39;&#92;"
+    )
 
 
 def test_link_builds_an_anchor():
