@@ -364,17 +364,49 @@ def _licence_text(pkg: Package, members: dict[str, bytes]) -> tuple[str, bytes, 
     raise VendorError(f"{pkg.name}: no licence source")
 
 
-def _file_entry(path: str, data: bytes, replaces: tuple[str, ...] = ()) -> dict[str, object]:
+def _stored_path(path: str) -> str:
+    """Where a tarball file goes inside the package's vendored folder.
+
+    A leading ``dist/`` is dropped: the project's .gitignore (and so the wheel build) skips every
+    folder named ``dist``. Files that refer to each other keep their relative positions, since
+    all of a package's ``dist/`` files lose the same prefix.
+    """
+    return path.removeprefix("dist/")
+
+
+def _file_entry(
+    path: str, data: bytes, replaces: tuple[str, ...], source: str | None
+) -> dict[str, object]:
     name = posixpath.basename(path).upper()
     is_licence = name.startswith(("LICENSE", "MIT-LICENCE"))
     role = "licence" if is_licence else _ROLES[posixpath.splitext(path)[1].lower()]
-    return {
+    entry: dict[str, object] = {
         "bytes": len(data),
-        "path": path,
+        "path": _stored_path(path),
         "replaces": list(replaces),
         "role": role,
         "sha256": hashlib.sha256(data).hexdigest(),
     }
+    if source is not None:
+        entry["source"] = f"package/{source}"
+    return entry
+
+
+def _check_not_ignored(paths: list[Path]) -> None:
+    """Fail when git would ignore a vendored file: it would be missing from commits and wheels."""
+    if not (ROOT / ".git").exists() or shutil.which("git") is None:
+        return
+    listed = "\n".join(str(p.relative_to(ROOT)) for p in paths) + "\n"
+    result = subprocess.run(
+        ["git", "check-ignore", "--no-index", "--stdin"],
+        cwd=ROOT,
+        input=listed,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.stdout.strip():
+        raise VendorError("git ignores these vendored files:\n" + result.stdout)
 
 
 def _check_inlinable(pkg: Package, path: str, data: bytes) -> None:
@@ -414,15 +446,19 @@ def vendor_package(pkg: Package) -> dict[str, object]:
     written[licence_name] = (licence_bytes, ())
 
     entries = []
-    for path in sorted(written):
+    stored = []
+    for path in sorted(written, key=_stored_path):
         data, replaces = written[path]
         _check_inlinable(pkg, path, data)
-        out = target / path
+        out = target / _stored_path(path)
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes(data)
-        entries.append(_file_entry(path, data, replaces))
+        stored.append(out)
+        from_tarball = path in members and path not in pkg.derived and data == members[path]
+        entries.append(_file_entry(path, data, replaces, path if from_tarball else None))
         if path in pkg.derived:
-            entries[-1]["derived_from"] = pkg.derived[path][0]
+            entries[-1]["derived_from"] = f"package/{pkg.derived[path][0]}"
+    _check_not_ignored(stored)
 
     declared_licence = declared.get("license") or [
         item.get("type") for item in declared.get("licenses", [])

@@ -10,6 +10,8 @@ import hashlib
 import json
 import os
 import re
+import shutil
+import subprocess
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -30,6 +32,8 @@ from corridor.offline import (
 )
 from test_safe import hostile_strings
 
+REPO = Path(__file__).resolve().parents[1]
+ASSETS = Path("src/corridor/_assets")
 # Synthetic test positions around the middle of the corridor; not data.
 CENTRE = (35.80, 36.65)
 TILE_HOST = "tile.openstreetmap.org"
@@ -152,6 +156,24 @@ def test_manifest_matches_the_committed_files():
     print(f"\nvendored: {total} bytes in {len(on_disk)} files")
 
 
+@pytest.mark.skipif(
+    not (REPO / ".git").exists() or shutil.which("git") is None, reason="not a git checkout"
+)
+def test_no_vendored_file_is_ignored_by_git():
+    """An ignored file would be missing from commits and from the wheel (hatch honours it)."""
+    files = sorted(str(p.relative_to(REPO)) for p in (REPO / ASSETS).rglob("*") if p.is_file())
+    result = subprocess.run(
+        ["git", "check-ignore", "--no-index", "--stdin"],
+        cwd=REPO,
+        input="\n".join(files) + "\n",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert len(files) > 50
+    assert result.stdout == ""
+
+
 def test_manifest_is_written_deterministically():
     text = resources.files("corridor").joinpath("_assets/manifest.json").read_text("utf-8")
     again = json.dumps(json.loads(text), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
@@ -226,7 +248,7 @@ def test_self_contained_page_links_nothing_remote():
 
 def test_jquery_linked_twice_is_inlined_once():
     html = make_self_contained(smoke_map().map.get_root().render())
-    assert html.count("/* jquery@3.7.1 dist/jquery.min.js") == 1
+    assert html.count("/* jquery@3.7.1 jquery.min.js") == 1
     assert "already inlined above: https://cdnjs.cloudflare.com/ajax/libs/jquery/3.7.1/" in html
 
 
@@ -248,7 +270,7 @@ def test_plain_map_drops_what_it_does_not_use():
         for p in asset_manifest()["packages"]
         if p["name"] == "leaflet"
         for f in p["files"]
-        if f["path"] == "dist/leaflet.js"
+        if f["path"] == "leaflet.js"
     )
     # Leaflet and jQuery inlined, nothing else of substance.
     assert leaflet_js < size < 400_000

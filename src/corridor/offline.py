@@ -105,11 +105,11 @@ _UNUSED_FONT_FORMATS = frozenset(
 _EMPTY_DATA_URI = "data:,"
 
 _LEAFLET = "leaflet"
-_LEAFLET_JS = "dist/leaflet.js"
+_LEAFLET_JS = "leaflet.js"
 _LEAFLET_ICONS = {
-    "iconUrl": "dist/images/marker-icon.png",
-    "iconRetinaUrl": "dist/images/marker-icon-2x.png",
-    "shadowUrl": "dist/images/marker-shadow.png",
+    "iconUrl": "images/marker-icon.png",
+    "iconRetinaUrl": "images/marker-icon-2x.png",
+    "shadowUrl": "images/marker-shadow.png",
 }
 _MIME = {
     ".png": "image/png",
