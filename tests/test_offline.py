@@ -16,12 +16,14 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+import branca.colormap
 import folium
 import pytest
 from folium import plugins
 
 from browser import open_page
 from corridor import offline
+from corridor._errors import CorridorError
 from corridor._safe import inert, inert_data
 from corridor.offline import (
     OfflineAssetError,
@@ -293,6 +295,10 @@ def test_icon_map_gets_awesome_markers_glyphicons_and_rotation():
     assert "not used by this map: https://cdn.jsdelivr.net/npm/@fortawesome/" in html
 
 
+def test_offline_errors_are_corridor_errors():
+    assert issubclass(OfflineAssetError, CorridorError)
+
+
 def test_font_awesome_icons_are_refused_with_a_hint():
     m = folium.Map(location=CENTRE, zoom_start=9)
     folium.Marker(CENTRE, icon=folium.Icon(icon="car", prefix="fa")).add_to(m)
@@ -331,6 +337,15 @@ def test_unhandled_remote_asset_is_refused_by_name(snippet, url):
         make_self_contained(page)
     assert url in caught.value.urls
     assert url in str(caught.value)
+
+
+def test_branca_colormap_needs_d3_which_is_not_vendored():
+    # A colormap legend links d3 3.5.5; it is refused by name rather than left to fail offline.
+    m = folium.Map(location=CENTRE, zoom_start=9)
+    branca.colormap.LinearColormap(["#ffffff", "#aa0000"], vmin=0, vmax=1).add_to(m)
+    with pytest.raises(OfflineAssetError) as caught:
+        make_self_contained(m.get_root().render())
+    assert caught.value.urls == ("https://cdnjs.cloudflare.com/ajax/libs/d3/3.5.5/d3.min.js",)
 
 
 def test_remote_markup_waiting_in_the_map_script_is_refused():

@@ -12,6 +12,10 @@ Usage::
 
     html = make_self_contained(folium_map.get_root().render())
     Path("map.html").write_text(html, encoding="utf-8", newline="\\n")
+
+This module only deals with where code comes from. Text from users' files must be made safe
+*before* folium renders it (``corridor._safe.inert``): folium executes template syntax in it
+while rendering, which no later step can undo.
 """
 
 from __future__ import annotations
@@ -46,14 +50,22 @@ class OfflineAssetError(CorridorError):
     ``urls`` lists each remaining address, in document order.
     """
 
-    def __init__(self, urls: Iterable[str], *, hints: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        urls: Iterable[str],
+        *,
+        hints: dict[str, str] | None = None,
+        message: str | None = None,
+    ) -> None:
         self.urls = tuple(dict.fromkeys(urls))
-        hints = hints or {}
-        lines = [f"  {url}" + (f" ({hints[url]})" if url in hints else "") for url in self.urls]
-        super().__init__(
-            "the map page would still load these from outside the file, which fails offline:\n"
-            + "\n".join(lines)
-        )
+        if message is None:
+            hints = hints or {}
+            lines = [f"  {u}" + (f" ({hints[u]})" if u in hints else "") for u in self.urls]
+            message = (
+                "the map page would still load these from outside the file, which fails "
+                "offline:\n" + "\n".join(lines)
+            )
+        super().__init__(message)
 
 
 _ASSETS = resources.files("corridor").joinpath("_assets")
@@ -65,7 +77,10 @@ _ROTATE_CSS = (
     "https://cdn.jsdelivr.net/gh/python-visualization/folium/folium/templates/"
     "leaflet.awesome.rotate.min.css"
 )
-_AWESOME_JS = "https://cdnjs.cloudflare.com/ajax/libs/Leaflet.awesome-markers/2.0.2/leaflet.awesome-markers.js"
+_AWESOME_JS = (
+    "https://cdnjs.cloudflare.com/ajax/libs/Leaflet.awesome-markers/2.0.2/"
+    "leaflet.awesome-markers.js"
+)
 _AWESOME_CSS = (
     "https://cdnjs.cloudflare.com/ajax/libs/Leaflet.awesome-markers/2.0.2/"
     "leaflet.awesome-markers.css"
@@ -294,17 +309,15 @@ def _package_file(package: str, path: str) -> _Vendored:
                         entry["sha256"],
                     )
     msg = f"the vendored assets have no {package}/{path}; re-run scripts/vendor_assets.py"
-    raise OfflineAssetError([f"{package}/{path}"], hints={f"{package}/{path}": msg})
+    raise OfflineAssetError([], message=msg)
 
 
 @functools.cache
 def _read(directory: str, path: str, sha256: str) -> bytes:
     data = _ASSETS.joinpath(*directory.split("/"), *path.split("/")).read_bytes()
     if hashlib.sha256(data).hexdigest() != sha256:
-        where = f"{directory}/{path}"
-        raise OfflineAssetError(
-            [where], hints={where: "does not match manifest.json; the installation is damaged"}
-        )
+        msg = f"corridor/_assets/{directory}/{path} does not match manifest.json; reinstall"
+        raise OfflineAssetError([], message=msg)
     return data
 
 
