@@ -46,14 +46,35 @@ def build(
         Path | None,
         typer.Option(help="A GeoJSON line of the real road (e.g. an OpenStreetMap export)."),
     ] = None,
+    events: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--events",
+            help="Your events: an ACLED export, a CSV (date, latitude/longitude or place, kind, "
+            "description, source) or GeoJSON points. Repeat for several files.",
+        ),
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option(help="Fail (exit 2, outputs untouched) on any bad row in --events.")
+    ] = False,
 ) -> None:
     """Build the corridor and write GeoJSON, CSV, JSON and a GeoPackage into OUT."""
     from corridor.pipeline import build as run_build
-    from corridor.report import border_report
+    from corridor.report import border_report, events_report
 
     width = _positive_km(half_width_km)
-    result = run_build(out, section=section, half_width_km=width, route_file=route)
+    result = run_build(
+        out,
+        section=section,
+        half_width_km=width,
+        route_file=route,
+        events=events or [],
+        strict=strict,
+        progress=lambda message: typer.echo(f"  ... {message}", err=True),
+    )
     typer.echo(border_report(result.model))
+    typer.echo("")
+    typer.echo(events_report(result.events, result.imports))
     typer.echo("")
     typer.echo(f"Wrote {len(result.files)} files to {result.out_dir}/:")
     for path in result.files:

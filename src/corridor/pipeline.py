@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 
 import geopandas as gpd
+import pandas as pd
 
 from corridor import layers
+from corridor._errors import InputError
 from corridor.corridor import DEFAULT_HALF_WIDTH_KM, DEFAULT_SECTION
+from corridor.events import catalogue_table, patrol_lines, tag
+from corridor.imports import ImportResult, read_events
 from corridor.model import Model, compute
 from corridor.outputs import csv_text, geojson_text, json_text, staged, write_gpkg
+from corridor.tagging import Tagger
 
 #: The output files, in the order they are listed to the user. Downstream users rely on these names.
 OUTPUT_FILES = (
@@ -21,6 +27,9 @@ OUTPUT_FILES = (
     "border.geojson",
     "border_check.json",
     "border_profile.csv",
+    "events.geojson",
+    "patrols.geojson",
+    "rejected_events.csv",
     "corridor.gpkg",
 )
 
@@ -32,16 +41,57 @@ class BuildResult:
     model: Model
     out_dir: Path
     files: list[Path] = field(default_factory=list)
+    imports: list[ImportResult] = field(default_factory=list)
+    events: gpd.GeoDataFrame | None = None
 
 
-def frames(model: Model) -> SimpleNamespace:
+def read_imports(
+    model: Model,
+    paths: Sequence[Path | str],
+    *,
+    strict: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> list[ImportResult]:
+    """Read the user's event files; with ``strict``, any bad row is an error."""
+    results = [read_events(p, gazetteer=model.gazetteer, progress=progress) for p in paths]
+    rejected = [r for res in results for r in res.rejected]
+    if strict and rejected:
+        more = f" (and {len(rejected) - 1} more bad rows)" if len(rejected) > 1 else ""
+        raise InputError(f"--strict: {rejected[0]}{more}")
+    return results
+
+
+def event_frames(
+    model: Model, imports: Sequence[ImportResult] = ()
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """The catalogue and the imported rows as one tagged point layer, and the patrols as lines."""
+    tables = [catalogue_table(model), *(r.table for r in imports if len(r.table))]
+    events = tag(pd.concat(tables, ignore_index=True), Tagger.from_model(model))
+    return events, patrol_lines(events, model)
+
+
+def rejected_table(imports: Sequence[ImportResult]) -> pd.DataFrame:
+    """Every row set aside while importing: file, row, field and what was wrong."""
+    rows = [
+        {"file": r.file, "row": r.row, "field": r.field, "message": r.message}
+        for res in imports
+        for r in res.rejected
+    ]
+    return pd.DataFrame(rows, columns=["file", "row", "field", "message"])
+
+
+def frames(model: Model, imports: Sequence[ImportResult] = ()) -> SimpleNamespace:
     """The model's layers as GeoDataFrames in EPSG:4326 (``places``, ``route``, ``corridor``, …)."""
+    events, patrols = event_frames(model, imports)
     return SimpleNamespace(
         places=layers.places_frame(model),
         route=layers.route_frame(model),
         corridor=layers.corridor_frame(model),
         border=layers.border_frame(model),
         profile=layers.profile_frame(model),
+        events=events,
+        patrols=patrols,
+        rejected=rejected_table(imports),
     )
 
 
@@ -63,9 +113,8 @@ def border_check_document(model: Model) -> dict:
     }
 
 
-def render(model: Model, stage: Path) -> list[Path]:
-    """Write every output file of ``model`` into ``stage`` and return their paths."""
-    f = frames(model)
+def render(model: Model, stage: Path, f: SimpleNamespace) -> list[Path]:
+    """Write every output file of ``model`` (its layers ``f``) into ``stage``; return their paths."""
     texts = {
         "m4.geojson": geojson_text(f.route),
         "corridor.geojson": geojson_text(f.corridor),
@@ -73,6 +122,9 @@ def render(model: Model, stage: Path) -> list[Path]:
         "border.geojson": geojson_text(f.border),
         "border_check.json": json_text(border_check_document(model)),
         "border_profile.csv": csv_text(f.profile),
+        "events.geojson": geojson_text(f.events),
+        "patrols.geojson": geojson_text(f.patrols),
+        "rejected_events.csv": csv_text(f.rejected),
     }
     for name, text in texts.items():
         (stage / name).write_text(text, encoding="utf-8")
@@ -81,6 +133,8 @@ def render(model: Model, stage: Path) -> list[Path]:
         "m4": f.route,
         "corridor": f.corridor,
         "border": f.border,
+        "events": f.events,
+        "patrols": f.patrols,
         "border_profile": gpd.GeoDataFrame(
             f.profile, geometry=gpd.points_from_xy(f.profile.lon, f.profile.lat), crs=layers.CRS
         ),
@@ -95,17 +149,28 @@ def build(
     section: str | tuple[str, str] = DEFAULT_SECTION,
     half_width_km: float = DEFAULT_HALF_WIDTH_KM,
     route_file: Path | str | None = None,
+    events: Sequence[Path | str] = (),
+    strict: bool = False,
+    progress: Callable[[str], None] | None = None,
 ) -> BuildResult:
     """Compute the corridor and write all outputs into ``out`` (what ``corridor build`` does).
 
-    The model is computed before anything is written; the files are then staged and moved into place
-    together, so a failure at any point leaves the previous outputs untouched.
+    The model and every layer are computed before anything is written; the files are then staged and
+    moved into place together, so a failure at any point leaves the previous outputs untouched.
     """
     model = compute(section=section, half_width_km=half_width_km, route_file=route_file)
+    imports = read_imports(model, events, strict=strict, progress=progress)
+    f = frames(model, imports)
     out_dir = Path(out)
     with staged(out_dir) as stage:
-        render(model, stage)
-    return BuildResult(model=model, out_dir=out_dir, files=[out_dir / n for n in OUTPUT_FILES])
+        render(model, stage, f)
+    return BuildResult(
+        model=model,
+        out_dir=out_dir,
+        files=[out_dir / n for n in OUTPUT_FILES],
+        imports=imports,
+        events=f.events,
+    )
 
 
 def load(
@@ -113,13 +178,17 @@ def load(
     section: str | tuple[str, str] = DEFAULT_SECTION,
     half_width_km: float = DEFAULT_HALF_WIDTH_KM,
     route_file: Path | str | None = None,
+    events: Sequence[Path | str] = (),
 ) -> SimpleNamespace:
     """Return the layers as GeoDataFrames (EPSG:4326) without writing or reading any build output.
 
-    The namespace has ``places``, ``route``, ``corridor``, ``border`` (GeoDataFrames), ``profile``
-    (a DataFrame) and ``model`` (everything computed, for the curious).
+    The namespace has ``places``, ``route``, ``corridor``, ``border``, ``events``, ``patrols``
+    (GeoDataFrames), ``profile`` and ``rejected`` (DataFrames), ``imports`` (one result per file in
+    ``events``) and ``model`` (everything computed, for the curious).
     """
     model = compute(section=section, half_width_km=half_width_km, route_file=route_file)
-    ns = frames(model)
+    imports = read_imports(model, events)
+    ns = frames(model, imports)
     ns.model = model
+    ns.imports = imports
     return ns

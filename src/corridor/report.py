@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import geopandas as gpd
+
+from corridor.imports import ImportResult
 from corridor.model import Model
+
+#: How many bad rows the terminal shows; rejected_events.csv has them all.
+SHOWN_REJECTIONS = 10
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> str:
@@ -61,3 +69,42 @@ def border_report(model: Model) -> str:
     )
     lines.append("* derived position (see places.geojson 'derivation')")
     return "\n".join(lines)
+
+
+def events_report(events: gpd.GeoDataFrame, imports: Sequence[ImportResult]) -> str:
+    """Events read, kept, flagged (outside the study area) and rejected, per source."""
+    rows = []
+    for origin, group in events.groupby("origin", sort=False):
+        result = next((r for r in imports if r.table is not None and origin == _name(r.file)), None)
+        read = result.read if result else len(group)
+        rejected = len(result.rejected) if result else 0
+        rows.append(
+            [
+                str(origin),
+                f"{read:,}",
+                f"{len(group):,}",
+                f"{int((~group['in_study_area']).sum()):,}",
+                f"{int(group['in_corridor'].sum()):,}",
+                f"{rejected:,}",
+            ]
+        )
+    for r in imports:
+        if not len(r.table):
+            rows.append([_name(r.file), f"{r.read:,}", "0", "0", "0", f"{len(r.rejected):,}"])
+    lines = [
+        "Events (flagged = outside the study area, kept but marked in_study_area = false):",
+        _table(["source", "read", "kept", "flagged", "in corridor", "rejected"], rows),
+    ]
+    bad = [x for r in imports for x in r.rejected]
+    if bad:
+        lines.append(f"Rejected rows ({len(bad):,}; all listed in rejected_events.csv):")
+        lines += [f"  {x}" for x in bad[:SHOWN_REJECTIONS]]
+        if len(bad) > SHOWN_REJECTIONS:
+            lines.append(f"  ... and {len(bad) - SHOWN_REJECTIONS:,} more")
+    return "\n".join(lines)
+
+
+def _name(path: str) -> str:
+    from pathlib import Path
+
+    return Path(path).name

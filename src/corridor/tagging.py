@@ -20,6 +20,8 @@ from shapely.geometry.base import BaseGeometry
 from corridor.model import Model
 from corridor.projection import CORRIDOR_CRS, lonlat_to_xy, to_metric
 
+#: Where the projection still measures the border distance well (Syria and its neighbours).
+REGION = (34.0, 32.0, 43.5, 38.5)  # lon_min, lat_min, lon_max, lat_max
 #: Events farther than this from the modelled road are outside the study area (kept, and flagged).
 STUDY_AREA_KM = 25.0
 #: Places that can be named as an event's nearest place: those within this distance of the road.
@@ -182,15 +184,27 @@ class Tagger:
         place_planar, near = self.place_tree.query(np.column_stack([x, y]))
         place_m = self._ground_m(place_planar, lat, lat)
 
+        in_area = road_m / 1000 <= STUDY_AREA_KM
+        x0, y0, x1, y1 = REGION
+        in_region = (lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1)
+        # Outside the study area, "km along the M4" and "nearest named place" mean nothing, and far
+        # outside the region the projection is no longer fit to measure the border distance.
         return pd.DataFrame(
             {
-                "chainage_km": np.round(chainage, 3),
-                "side": np.where(cross > 0, "north", "south"),
+                "chainage_km": pd.array(
+                    np.where(in_area, np.round(chainage, 3), np.nan), dtype="Float64"
+                ),
+                "side": pd.array(np.where(in_area, np.where(cross > 0, "north", "south"), None)),
                 "road_km": np.round(road_m / 1000, 3),
-                "in_corridor": shapely.contains_xy(self.corridor_xy, x, y),
-                "border_km": np.round(border_m / 1000, 3),
-                "nearest_place": self.place_ids[near],
-                "nearest_place_km": np.round(place_m / 1000, 3),
-                "in_study_area": road_m / 1000 <= STUDY_AREA_KM,
+                # Inclusive of the outline: Tronba, a section end, lies on the corridor's end cap.
+                "in_corridor": shapely.intersects_xy(self.corridor_xy, x, y),
+                "border_km": pd.array(
+                    np.where(in_region, np.round(border_m / 1000, 3), np.nan), dtype="Float64"
+                ),
+                "nearest_place": pd.array(np.where(in_area, self.place_ids[near], None)),
+                "nearest_place_km": pd.array(
+                    np.where(in_area, np.round(place_m / 1000, 3), np.nan), dtype="Float64"
+                ),
+                "in_study_area": in_area,
             }
         )

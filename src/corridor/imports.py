@@ -1,0 +1,483 @@
+"""Reading a user's events: an ACLED export, a plain CSV, or GeoJSON points.
+
+Rows are checked as a whole column at a time (fast enough for all of ACLED's Syria data). A bad row is
+set aside with a :class:`Rejection` naming the file, the row and the field; the good rows are kept. A
+problem with the file itself (unreadable, empty, binary, not UTF-8, a required column missing) raises
+:class:`~corridor._errors.InputError`, since no row of it can be trusted.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from corridor._errors import InputError, UnknownPlaceError
+from corridor.places import Gazetteer
+from corridor.tagging import REGION
+
+#: ACLED's own fields, kept as they are (see the project's notes on the ACLED format).
+ACLED_FIELDS = (
+    "event_id_cnty",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "actor2",
+    "assoc_actor_2",
+    "fatalities",
+    "geo_precision",
+    "time_precision",
+    "source",
+    "notes",
+    "location",
+    "admin1",
+    "admin2",
+    "admin3",
+)
+ACLED_REQUIRED = ("event_date", "latitude", "longitude", "event_type")
+
+#: ACLED's event types in the project's vocabulary of kinds.
+ACLED_KIND = {
+    "Battles": "attack",
+    "Explosions/Remote violence": "attack",
+    "Violence against civilians": "attack",
+    "Protests": "protest",
+    "Riots": "protest",
+    "Strategic developments": "report",
+}
+#: ACLED time_precision (1 the day, 2 the week, 3 the month) as the project's date precision.
+ACLED_DATE_PRECISION = {"1": "day", "2": "week", "3": "month"}
+#: ACLED geo_precision as a position uncertainty. ACLED defines the codes (1: the town itself; 2: near
+#: a town or a small part of a region; 3: a larger part of a region) but gives no distances; these are
+#: the project's reading of them at the scale of Idlib's towns and districts.
+ACLED_UNCERTAINTY_M = {"1": 2_000.0, "2": 10_000.0, "3": 25_000.0}
+
+
+PLAIN_ALIASES = {
+    "date": ("date", "event_date"),
+    "latitude": ("latitude", "lat"),
+    "longitude": ("longitude", "lon", "lng", "long"),
+    "place": ("place", "location", "place_name"),
+    "kind": ("kind", "type", "event_type"),
+    "description": ("description", "notes", "text"),
+    "source": ("source", "sources", "url"),
+    "id": ("id", "event_id"),
+}
+PLAIN_DEFAULT_UNCERTAINTY_M = 1_000.0
+
+PROGRESS_CHUNK_ROWS = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """One bad row: where it is and what is wrong with it."""
+
+    file: str
+    row: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}, row {self.row}, field {self.field!r}: {self.message}"
+
+
+@dataclass
+class ImportResult:
+    """The good rows of one file (with ``lon``/``lat``) and the rows set aside."""
+
+    file: str
+    format: str
+    read: int
+    table: pd.DataFrame
+    rejected: list[Rejection] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.rejected.sort(key=lambda r: (r.row, r.field))
+
+
+def _read_text(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read the file ({exc.strerror or exc})", file=str(path)) from None
+    if not raw.strip():
+        raise InputError("the file is empty", file=str(path))
+    if b"\x00" in raw[:65536]:
+        raise InputError("this is a binary file, not CSV or GeoJSON text", file=str(path))
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        msg = f"not UTF-8 text (bad byte at offset {exc.start}); re-save it as UTF-8"
+        raise InputError(msg, file=str(path)) from None
+
+
+def read_events(
+    path: Path | str,
+    *,
+    gazetteer: Gazetteer,
+    progress: Callable[[str], None] | None = None,
+) -> ImportResult:
+    """Read events from ``path`` (ACLED CSV, plain CSV or GeoJSON, told apart by their content).
+
+    Parameters
+    ----------
+    path
+        The file.
+    gazetteer
+        Places, for rows that give a place name instead of coordinates.
+    progress
+        Called with a short message while a large file is read.
+    """
+    path = Path(path)
+    text = _read_text(path)
+    if text.lstrip().startswith("{"):
+        return _read_geojson(path, text)
+    header = next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])
+    columns = {h.strip().lower() for h in header}
+    if {"event_id_cnty", "event_date"} <= columns or {"event_date", "sub_event_type"} <= columns:
+        return _read_acled(path, text, progress)
+    return _read_plain(path, text, gazetteer, progress)
+
+
+def _read_csv(
+    path: Path, text: str, progress: Callable[[str], None] | None
+) -> tuple[pd.DataFrame, list[Rejection]]:
+    """All columns as text; rows with too many fields are set aside (pandas warns of them)."""
+    rejected: list[Rejection] = []
+    chunks = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        reader = pd.read_csv(
+            io.StringIO(text),
+            dtype=str,
+            keep_default_na=False,
+            on_bad_lines="warn",
+            chunksize=PROGRESS_CHUNK_ROWS,
+        )
+        try:
+            for chunk in reader:
+                chunks.append(chunk)
+                if progress and len(chunks) * PROGRESS_CHUNK_ROWS >= PROGRESS_CHUNK_ROWS * 2:
+                    progress(f"{path.name}: {sum(len(c) for c in chunks):,} rows read")
+        except (pd.errors.ParserError, ValueError) as exc:
+            raise InputError(f"not a readable CSV ({exc})", file=str(path)) from None
+    for w in caught:
+        for line, message in re.findall(r"Skipping line (\d+): (.*)", str(w.message)):
+            rejected.append(Rejection(str(path), int(line), "(row)", message.strip()))
+    frame = pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame()
+    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    # Rows count as a spreadsheet shows them: the header is row 1.
+    frame["_row"] = np.arange(2, len(frame) + 2)
+    return frame, rejected
+
+
+class _Checker:
+    """Collects rejections column by column and keeps a mask of the rows still good."""
+
+    def __init__(self, path: Path, frame: pd.DataFrame) -> None:
+        self.path = str(path)
+        self.rows = frame["_row"].to_numpy()
+        self.good = np.ones(len(frame), dtype=bool)
+        self.rejected: list[Rejection] = []
+
+    def reject(self, bad: np.ndarray, field_name: str, message: Callable[[int], str]) -> None:
+        bad = bad & self.good
+        for i in np.flatnonzero(bad):
+            self.rejected.append(Rejection(self.path, int(self.rows[i]), field_name, message(i)))
+        self.good &= ~bad
+
+
+def _parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """ISO (YYYY-MM-DD, YYYY-MM, YYYY) or ACLED's "14 July 2020"; returns ISO text and precision."""
+    text = values.fillna("").astype(str).str.strip()
+    iso = pd.Series(pd.NA, index=text.index, dtype="object")
+    precision = pd.Series(pd.NA, index=text.index, dtype="object")
+    for fmt, prec, out in (
+        ("%Y-%m-%d", "day", "%Y-%m-%d"),
+        ("%d %B %Y", "day", "%Y-%m-%d"),
+        ("%d-%b-%Y", "day", "%Y-%m-%d"),
+        ("%Y-%m", "month", "%Y-%m"),
+        ("%Y", "year", "%Y"),
+    ):
+        todo = iso.isna() & (text != "")
+        if not todo.any():
+            break
+        parsed = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+        ok = parsed.notna()
+        iso.loc[ok[ok].index] = parsed[ok].dt.strftime(out)
+        precision.loc[ok[ok].index] = prec
+    return iso, precision
+
+
+def _check_coordinates(
+    check: _Checker, lat_text: pd.Series, lon_text: pd.Series, *, required: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    lat = pd.to_numeric(lat_text, errors="coerce").to_numpy(dtype=float, copy=True)
+    lon = pd.to_numeric(lon_text, errors="coerce").to_numpy(dtype=float, copy=True)
+    blank_lat = (lat_text.fillna("").astype(str).str.strip() == "").to_numpy()
+    blank_lon = (lon_text.fillna("").astype(str).str.strip() == "").to_numpy()
+    if required:
+        check.reject(blank_lat, "latitude", lambda i: "missing")
+        check.reject(blank_lon, "longitude", lambda i: "missing")
+    check.reject(
+        np.isnan(lat) & ~blank_lat, "latitude", lambda i: f"{lat_text.iloc[i]!r} is not a number"
+    )
+    check.reject(
+        np.isnan(lon) & ~blank_lon, "longitude", lambda i: f"{lon_text.iloc[i]!r} is not a number"
+    )
+    check.reject(np.abs(lat) > 90, "latitude", lambda i: f"{lat[i]} is outside -90..90")
+    check.reject(np.abs(lon) > 180, "longitude", lambda i: f"{lon[i]} is outside -180..180")
+    x0, y0, x1, y1 = REGION
+    inside = (lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1)
+    swapped = (lat >= x0) & (lat <= x1) & (lon >= y0) & (lon <= y1)
+    check.reject(
+        ~inside & swapped,
+        "latitude",
+        lambda i: (
+            f"latitude {lat[i]} and longitude {lon[i]} look swapped (this point would be in Syria the other way round)"
+        ),
+    )
+    return lon, lat
+
+
+def _require(path: Path, frame: pd.DataFrame, names: tuple[str, ...]) -> None:
+    missing = [n for n in names if n not in frame.columns]
+    if missing:
+        have = ", ".join(c for c in frame.columns if c != "_row")
+        msg = f"missing required column(s) {', '.join(missing)} (found: {have})"
+        raise InputError(msg, file=str(path), row=1)
+
+
+def _read_acled(path: Path, text: str, progress: Callable[[str], None] | None) -> ImportResult:
+    frame, rejected = _read_csv(path, text, progress)
+    _require(path, frame, ACLED_REQUIRED)
+    check = _Checker(path, frame)
+    check.rejected.extend(rejected)
+    date, precision = _parse_dates(frame["event_date"])
+    raw_dates = frame["event_date"]
+    check.reject(
+        date.isna().to_numpy(),
+        "event_date",
+        lambda i: f"{raw_dates.iloc[i]!r} is not a date (use 2020-07-14 or 14 July 2020)",
+    )
+    lon, lat = _check_coordinates(check, frame["latitude"], frame["longitude"], required=True)
+    tp = frame.get("time_precision", pd.Series("1", index=frame.index)).astype(str).str.strip()
+    gp = frame.get("geo_precision", pd.Series("", index=frame.index)).astype(str).str.strip()
+    stem = path.stem
+    ids = frame.get("event_id_cnty", pd.Series("", index=frame.index)).astype(str)
+    ids = ids.where(ids.str.strip() != "", stem + ":" + frame["_row"].astype(str))
+    kind = frame["event_type"].map(ACLED_KIND).fillna("report")
+    table = pd.DataFrame(
+        {
+            "id": ids,
+            "origin": path.name,
+            "date": date,
+            "date_precision": tp.map(ACLED_DATE_PRECISION).fillna(precision),
+            "kind": kind,
+            "outcome": frame.get("sub_event_type", pd.Series(pd.NA, index=frame.index)),
+            "description": frame.get("notes", pd.Series(pd.NA, index=frame.index)),
+            "sources": frame.get("source", pd.Series(pd.NA, index=frame.index)),
+            "places": pd.NA,
+            "place_names": frame.get("location", pd.Series(pd.NA, index=frame.index)),
+            "uncertainty_m": gp.map(ACLED_UNCERTAINTY_M)
+            .fillna(ACLED_UNCERTAINTY_M["2"])
+            .astype(float),
+            "location_note": "ACLED geo_precision " + gp.where(gp != "", "unknown"),
+            "lon": lon,
+            "lat": lat,
+        }
+    )
+    for name in ACLED_FIELDS:
+        table[name] = frame[name] if name in frame.columns else pd.NA
+    table["fatalities"] = pd.to_numeric(table["fatalities"], errors="coerce").astype("Int64")
+    return ImportResult(
+        str(path),
+        "acled",
+        len(frame) + len(rejected),
+        table[check.good].reset_index(drop=True),
+        check.rejected,
+    )
+
+
+def _plain_column(frame: pd.DataFrame, name: str) -> str | None:
+    for alias in PLAIN_ALIASES[name]:
+        if alias in frame.columns:
+            return alias
+    return None
+
+
+def _read_plain(
+    path: Path, text: str, gazetteer: Gazetteer, progress: Callable[[str], None] | None
+) -> ImportResult:
+    frame, rejected = _read_csv(path, text, progress)
+    cols = {name: _plain_column(frame, name) for name in PLAIN_ALIASES}
+    if cols["date"] is None or not (cols["place"] or (cols["latitude"] and cols["longitude"])):
+        have = ", ".join(c for c in frame.columns if c != "_row")
+        msg = f"needs a date column and either latitude and longitude or a place column (found: {have})"
+        raise InputError(msg, file=str(path), row=1)
+    check = _Checker(path, frame)
+    check.rejected.extend(rejected)
+
+    def col(name: str) -> pd.Series:
+        return frame[cols[name]] if cols[name] else pd.Series("", index=frame.index)
+
+    date, precision = _parse_dates(col("date"))
+    raw_dates = col("date")
+    check.reject(
+        date.isna().to_numpy(),
+        cols["date"],
+        lambda i: f"{raw_dates.iloc[i]!r} is not a date (use YYYY-MM-DD)",
+    )
+    has_xy = bool(cols["latitude"] and cols["longitude"])
+    lat_text = col("latitude") if has_xy else pd.Series("", index=frame.index)
+    lon_text = col("longitude") if has_xy else pd.Series("", index=frame.index)
+    lon, lat = _check_coordinates(check, lat_text, lon_text, required=not cols["place"])
+    places = col("place").fillna("").astype(str).str.strip()
+    place_ids = pd.Series(pd.NA, index=frame.index, dtype="object")
+    uncertainty = np.full(len(frame), PLAIN_DEFAULT_UNCERTAINTY_M)
+    need_place = np.isnan(lon) | np.isnan(lat)
+    for i in np.flatnonzero(need_place & check.good):
+        name = places.iloc[i]
+        if not name:
+            check.reject(
+                np.eye(1, len(frame), i, dtype=bool)[0],
+                cols["place"] or "place",
+                lambda _: "no coordinates and no place name",
+            )
+            continue
+        try:
+            found = gazetteer.find(name)
+        except UnknownPlaceError as exc:
+            message = str(exc).split(": ", 1)[-1]
+            check.reject(
+                np.eye(1, len(frame), i, dtype=bool)[0],
+                cols["place"] or "place",
+                lambda _, m=message: m,
+            )
+            continue
+        lon[i], lat[i] = found.lon, found.lat
+        place_ids.iloc[i] = found.id
+        uncertainty[i] = found.uncertainty_m
+    kind = (
+        col("kind")
+        .fillna("")
+        .astype(str)
+        .str.strip()
+        .str.lower()
+        .str.replace(r"[\s/-]+", "_", regex=True)
+    )
+    ids = col("id").astype(str)
+    ids = ids.where(ids.str.strip() != "", path.stem + ":" + frame["_row"].astype(str))
+    table = pd.DataFrame(
+        {
+            "id": ids,
+            "origin": path.name,
+            "date": date,
+            "date_precision": precision,
+            "kind": kind.where(kind != "", "report"),
+            "outcome": pd.NA,
+            "description": col("description"),
+            "sources": col("source"),
+            "places": place_ids,
+            "place_names": places.where(places != "", pd.NA),
+            "uncertainty_m": uncertainty,
+            "location_note": np.where(
+                need_place, "position of the named place", "coordinates as given"
+            ),
+            "lon": lon,
+            "lat": lat,
+        }
+    )
+    return ImportResult(
+        str(path),
+        "csv",
+        len(frame) + len(rejected),
+        table[check.good].reset_index(drop=True),
+        check.rejected,
+    )
+
+
+def _read_geojson(path: Path, text: str) -> ImportResult:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        msg = f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        raise InputError(msg, file=str(path)) from None
+    features = data.get("features") if isinstance(data, dict) else None
+    if not isinstance(features, list):
+        raise InputError("expected a GeoJSON FeatureCollection", file=str(path))
+    rows = []
+    for n, feature in enumerate(features, start=1):
+        props = (feature or {}).get("properties") or {}
+        geom = (feature or {}).get("geometry") or {}
+        coords = geom.get("coordinates") if geom.get("type") == "Point" else None
+        lon_v, lat_v = coords[:2] if isinstance(coords, list) and len(coords) >= 2 else ("", "")
+        rows.append(
+            {
+                "_row": n,
+                "date": str(props.get("date", props.get("event_date", "")) or ""),
+                "latitude": "" if lat_v is None else str(lat_v),
+                "longitude": "" if lon_v is None else str(lon_v),
+                "kind": str(props.get("kind", props.get("event_type", "")) or ""),
+                "description": props.get("description", props.get("notes")),
+                "source": props.get("source", props.get("sources")),
+                "id": props.get("id"),
+                "geometry_type": geom.get("type"),
+            }
+        )
+    if not rows:
+        raise InputError("the FeatureCollection has no features", file=str(path))
+    frame = pd.DataFrame(rows)
+    check = _Checker(path, frame)
+    check.reject(
+        (frame["geometry_type"] != "Point").to_numpy(),
+        "geometry",
+        lambda i: f"expected a Point, found {frame['geometry_type'].iloc[i]}",
+    )
+    date, precision = _parse_dates(frame["date"])
+    check.reject(
+        date.isna().to_numpy(),
+        "date",
+        lambda i: f"{frame['date'].iloc[i]!r} is not a date (use YYYY-MM-DD)",
+    )
+    lon, lat = _check_coordinates(check, frame["latitude"], frame["longitude"], required=True)
+    kind = frame["kind"].str.strip().str.lower().str.replace(r"[\s/-]+", "_", regex=True)
+    ids = (
+        frame["id"]
+        .where(frame["id"].notna(), path.stem + ":" + frame["_row"].astype(str))
+        .astype(str)
+    )
+    table = pd.DataFrame(
+        {
+            "id": ids,
+            "origin": path.name,
+            "date": date,
+            "date_precision": precision,
+            "kind": kind.where(kind != "", "report"),
+            "outcome": pd.NA,
+            "description": frame["description"],
+            "sources": frame["source"].map(
+                lambda v: (
+                    v if v is None or isinstance(v, str) else json.dumps(v, ensure_ascii=False)
+                )
+            ),
+            "places": pd.NA,
+            "place_names": pd.NA,
+            "uncertainty_m": PLAIN_DEFAULT_UNCERTAINTY_M,
+            "location_note": "coordinates as given",
+            "lon": lon,
+            "lat": lat,
+        }
+    )
+    return ImportResult(
+        str(path), "geojson", len(frame), table[check.good].reset_index(drop=True), check.rejected
+    )
