@@ -22,6 +22,8 @@ from corridor.projection import CORRIDOR_CRS, lonlat_to_xy, to_metric
 
 #: Where the projection still measures the border distance well (Syria and its neighbours).
 REGION = (34.0, 32.0, 43.5, 38.5)  # lon_min, lat_min, lon_max, lat_max
+#: How close to the corridor's outline (m) a point still counts as inside.
+INSIDE_TOLERANCE_M = 0.5
 #: Events farther than this from the modelled road are outside the study area (kept, and flagged).
 STUDY_AREA_KM = 25.0
 #: Places that can be named as an event's nearest place: those within this distance of the road.
@@ -138,7 +140,9 @@ class Tagger:
     def from_model(cls, model: Model) -> Tagger:
         """Prepare the road, border, corridor and places of ``model`` for tagging."""
         route = model.route
-        corridor_xy = to_metric(model.corridor.union)
+        # Half a metre of slack keeps points that lie on the outline (Tronba is a section end, on
+        # the end cap) inside despite the round trip through lon/lat.
+        corridor_xy = to_metric(model.corridor.union).buffer(INSIDE_TOLERANCE_M)
         shapely.prepare(corridor_xy)
         near = [p for p in model.places if model.place_offset_km[p.id] <= NEAREST_PLACE_MAX_ROAD_KM]
         px, py = lonlat_to_xy(np.array([p.lon for p in near]), np.array([p.lat for p in near]))
@@ -196,7 +200,6 @@ class Tagger:
                 ),
                 "side": pd.array(np.where(in_area, np.where(cross > 0, "north", "south"), None)),
                 "road_km": np.round(road_m / 1000, 3),
-                # Inclusive of the outline: Tronba, a section end, lies on the corridor's end cap.
                 "in_corridor": shapely.intersects_xy(self.corridor_xy, x, y),
                 "border_km": pd.array(
                     np.where(in_region, np.round(border_m / 1000, 3), np.nan), dtype="Float64"
