@@ -1,0 +1,42 @@
+"""The README's headline numbers are the model's: a change to the data must update the prose."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from corridor.model import compute
+
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def model():
+    return compute()
+
+
+def number(pattern: str) -> float:
+    match = re.search(pattern, README)
+    assert match, pattern
+    return float(match.group(1))
+
+
+def test_headline_numbers_match_the_model(model):
+    b = model.border_check
+    assert number(r"Aleppo is ([\d.]+) km long") == pytest.approx(model.route.length_km, abs=0.05)
+    assert number(r"within \*\*([\d.]+) km\*\* of the Turkish border") == pytest.approx(
+        b.m4_min_km, abs=0.05
+    )
+    assert number(r"\(km ([\d.]+) from Latakia\)") == pytest.approx(b.m4_min_at[2], abs=0.05)
+    assert number(r"reach \*\*([\d.]+) km into Turkey\*\*") == pytest.approx(
+        -b.north_edge_min_km, abs=0.05
+    )
+    assert number(r"cut off at the border is \*\*([\d.]+) km²\*\*") == pytest.approx(
+        b.clipped_km2, abs=0.05
+    )
+    assert number(r"holds on \*\*(\d+)%\*\* of the road") == pytest.approx(
+        b.verdict["share_of_road"] * 100, abs=0.5
+    )
+    assert number(r"and (\d+)% of the patrol section") == pytest.approx(
+        b.verdict["share_of_section"] * 100, abs=0.5
+    )
