@@ -1,8 +1,9 @@
 """Synthetic events in ACLED's export format, for benchmarks and examples (not real data).
 
 Half the rows fall around the corridor (Idlib and its surroundings), the rest anywhere in Syria, which
-is roughly how ACLED's Syria data is spread. Everything is drawn from a seeded generator, so the same
-size gives the same file.
+is roughly how ACLED's Syria data is spread. Like ACLED, which geocodes each event to a named location,
+events share a fixed set of locations (``LOCATIONS`` of them). Everything is drawn from a seeded
+generator, so the same size gives the same file.
 """
 
 from __future__ import annotations
@@ -31,10 +32,17 @@ MONTHS = ["January", "February", "March", "April", "May", "June", "July", "Augus
           "September", "October", "November", "December"]  # fmt: skip
 
 
-def write_acled(path: Path, n: int, *, seed: int = 2020) -> Path:
-    """Write ``n`` synthetic ACLED rows to ``path`` (both of ACLED's date formats appear)."""
+def write_acled(path: Path, n: int, *, seed: int = 2020, near_fraction: float = 0.5) -> Path:
+    """Write ``n`` synthetic ACLED rows to ``path`` (both of ACLED's date formats appear).
+
+    ``near_fraction`` is the expected share of rows drawn around the corridor rather than anywhere in
+    Syria; the default gives the benchmark's half-and-half.
+    """
+    if not 0.0 <= near_fraction <= 1.0:
+        msg = f"near_fraction must be between 0 and 1, not {near_fraction}"
+        raise ValueError(msg)
     rng = np.random.default_rng(seed)
-    near = rng.random(n) < 0.5
+    near = rng.random(n) < near_fraction
     lat = np.where(near, rng.normal(35.85, 0.12, n), rng.uniform(32.8, 37.0, n))
     lon = np.where(near, rng.normal(36.5, 0.35, n), rng.uniform(36.0, 41.5, n))
     day = rng.integers(0, 6 * 365, n)
