@@ -32,7 +32,13 @@ MONTHS = ["January", "February", "March", "April", "May", "June", "July", "Augus
           "September", "October", "November", "December"]  # fmt: skip
 
 
-def write_acled(path: Path, n: int, *, seed: int = 2020, near_fraction: float = 0.5) -> Path:
+#: Distinct event locations, of the order of the number of places ACLED uses in Syria.
+LOCATIONS = 5_000
+
+
+def write_acled(
+    path: Path, n: int, *, seed: int = 2020, near_fraction: float = 0.5, locations: int = LOCATIONS
+) -> Path:
     """Write ``n`` synthetic ACLED rows to ``path`` (both of ACLED's date formats appear).
 
     ``near_fraction`` is the expected share of rows drawn around the corridor rather than anywhere in
@@ -42,9 +48,12 @@ def write_acled(path: Path, n: int, *, seed: int = 2020, near_fraction: float = 
         msg = f"near_fraction must be between 0 and 1, not {near_fraction}"
         raise ValueError(msg)
     rng = np.random.default_rng(seed)
-    near = rng.random(n) < near_fraction
-    lat = np.where(near, rng.normal(35.85, 0.12, n), rng.uniform(32.8, 37.0, n))
-    lon = np.where(near, rng.normal(36.5, 0.35, n), rng.uniform(36.0, 41.5, n))
+    m = min(n, locations)
+    near = rng.random(m) < near_fraction
+    place_lat = np.where(near, rng.normal(35.85, 0.12, m), rng.uniform(32.8, 37.0, m))
+    place_lon = np.where(near, rng.normal(36.5, 0.35, m), rng.uniform(36.0, 41.5, m))
+    which = rng.integers(0, m, n)
+    lat, lon = place_lat[which], place_lon[which]
     day = rng.integers(0, 6 * 365, n)
     kinds = rng.integers(0, len(TYPES), n)
     with path.open("w", encoding="utf-8", newline="") as handle:
