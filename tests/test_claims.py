@@ -334,6 +334,18 @@ def test_moved_tronba_changes_the_independent_checks(model):
     assert verdicts(moved, *ids) == ["partly", "partly"]
 
 
+def test_on_road_is_circular_only_when_the_road_is_drawn_through_the_town(model, tmp_path):
+    # A user's road (here the model's own line, thinned) is not drawn through Ariha's point, so the
+    # check measures something: the thinned line passes within a few hundred metres of it.
+    line = {"type": "LineString", "coordinates": model.route.coords[::4].tolist()}
+    path = tmp_path / "m4.geojson"
+    path.write_text(json.dumps(line), encoding="utf-8")
+    ariha = {r.claim_id: r for r in check_claims(compute(route_file=path))}["001-ariha-on-m4"]
+    assert ariha.verdict == "supported"
+    assert ariha.finding.basis == "model"
+    assert 0 < ariha.model["value"] < 1.0
+
+
 # --- outputs ------------------------------------------------------------------------------------
 
 

@@ -410,7 +410,10 @@ def _on_road(place_id: str, stated: float, ctx: Context) -> Finding:
     offset = ctx.model.place_offset_km[place_id]
     tolerance = max(ON_ROAD_MIN_KM, place.uncertainty_m / 1000)
     verdict = "supported" if abs(offset - stated) <= tolerance else "contradicted"
-    anchored = place_id in ctx.model.route.place_km or place.is_derived
+    route = ctx.model.route
+    # The default road joins the named places, so it passes through them; a user's road does not.
+    user_road = any(seg.confidence == "user" for seg in route.segments)
+    anchored = place.is_derived or (place_id in route.place_km and not user_road)
     if place.is_derived:
         how = f"the model places {place.name} on the road by rule {place.derivation.split(' ')[0]}"
     else:
