@@ -65,3 +65,23 @@ def test_place_lookup():
     result = run("place", "trumba")
     assert result.returncode == 0
     assert "Tronba (tronba)" in result.stdout and "derived" in result.stdout
+
+
+def test_check_writes_the_claims_and_lists_what_fails(tmp_path):
+    result = run("check", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["claims.json", "claims.md"]
+    assert "contradicted" in result.stdout
+    assert "Aleppo and Damascus" in result.stdout
+    assert "Claims checked:" in result.stdout
+
+
+def test_check_with_a_narrower_corridor_flips_the_width_claims(tmp_path):
+    import json
+
+    run("check", "--out", str(tmp_path), "--half-width-km", "3")
+    claims = {
+        c["claim_id"]: c["verdict"] for c in json.loads((tmp_path / "claims.json").read_text())
+    }
+    assert claims["004-six-km-wide"] == "supported"
+    assert claims["000-half-width"] == "contradicted"

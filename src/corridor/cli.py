@@ -59,6 +59,7 @@ def build(
     ] = False,
 ) -> None:
     """Build the corridor and write GeoJSON, CSV, JSON and a GeoPackage into OUT."""
+    from corridor.claims import summary_line
     from corridor.pipeline import build as run_build
     from corridor.report import border_report, events_report
 
@@ -76,9 +77,33 @@ def build(
     typer.echo("")
     typer.echo(events_report(result.events, result.imports))
     typer.echo("")
+    typer.echo(summary_line(result.claims))
+    typer.echo("")
     typer.echo(f"Wrote {len(result.files)} files to {result.out_dir}/:")
     for path in result.files:
         typer.echo(f"  {path.name}")
+
+
+@app.command()
+def check(
+    out: Annotated[
+        Path, typer.Option(help="Folder to write claims.json and claims.md into.")
+    ] = Path("outputs"),
+    section: Annotated[str, typer.Option(help="As for build.")] = "tronba:ain-al-hawr",
+    half_width_km: Annotated[str, typer.Option("--half-width-km", help="As for build.")] = "6",
+    route: Annotated[Path | None, typer.Option(help="As for build.")] = None,
+) -> None:
+    """Check what the seed articles claim against the model (also run by build)."""
+    from corridor.claims import summary_line
+    from corridor.pipeline import check as run_check
+
+    width = _positive_km(half_width_km)
+    result = run_check(out, section=section, half_width_km=width, route_file=route)
+    for claim in result.claims:
+        if claim.verdict in {"contradicted", "partly"}:
+            typer.echo(f"  {claim.verdict:12s} {claim.outlet}: {claim.claim}")
+    typer.echo(summary_line(result.claims))
+    typer.echo(f"Wrote {', '.join(p.name for p in result.files)} to {result.out_dir}/")
 
 
 @app.command()

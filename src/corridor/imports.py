@@ -149,9 +149,12 @@ def read_events(
 
 
 def _read_csv(
-    path: Path, text: str, progress: Callable[[str], None] | None
+    path: Path,
+    text: str,
+    progress: Callable[[str], None] | None,
+    usecols: Callable[[str], bool] | None = None,
 ) -> tuple[pd.DataFrame, list[Rejection]]:
-    """All columns as text; rows with too many fields are set aside (pandas warns of them)."""
+    """Columns as text (those ``usecols`` accepts); rows with too many fields are set aside."""
     rejected: list[Rejection] = []
     chunks = []
     with warnings.catch_warnings(record=True) as caught:
@@ -162,6 +165,7 @@ def _read_csv(
             keep_default_na=False,
             on_bad_lines="warn",
             chunksize=PROGRESS_CHUNK_ROWS,
+            usecols=usecols,
         )
         try:
             for chunk in reader:
@@ -258,7 +262,8 @@ def _require(path: Path, frame: pd.DataFrame, names: tuple[str, ...]) -> None:
 
 
 def _read_acled(path: Path, text: str, progress: Callable[[str], None] | None) -> ImportResult:
-    frame, rejected = _read_csv(path, text, progress)
+    wanted = {*ACLED_FIELDS, *ACLED_REQUIRED}
+    frame, rejected = _read_csv(path, text, progress, usecols=lambda c: c.strip().lower() in wanted)
     _require(path, frame, ACLED_REQUIRED)
     check = _Checker(path, frame)
     check.rejected.extend(rejected)

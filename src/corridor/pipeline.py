@@ -12,6 +12,7 @@ import pandas as pd
 
 from corridor import layers
 from corridor._errors import InputError
+from corridor.claims import ClaimResult, check_claims, claims_document, claims_markdown
 from corridor.corridor import DEFAULT_HALF_WIDTH_KM, DEFAULT_SECTION
 from corridor.events import catalogue_table, patrol_lines, tag
 from corridor.imports import ImportResult, read_events
@@ -30,8 +31,12 @@ OUTPUT_FILES = (
     "events.geojson",
     "patrols.geojson",
     "rejected_events.csv",
+    "claims.json",
+    "claims.md",
     "corridor.gpkg",
 )
+#: What ``corridor check`` writes.
+CLAIM_FILES = ("claims.json", "claims.md")
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,7 @@ class BuildResult:
     files: list[Path] = field(default_factory=list)
     imports: list[ImportResult] = field(default_factory=list)
     events: gpd.GeoDataFrame | None = None
+    claims: list[ClaimResult] = field(default_factory=list)
 
 
 def read_imports(
@@ -113,9 +119,17 @@ def border_check_document(model: Model) -> dict:
     }
 
 
-def render(model: Model, stage: Path, f: SimpleNamespace) -> list[Path]:
+def claim_texts(claims: Sequence[ClaimResult]) -> dict[str, str]:
+    """``claims.json`` and ``claims.md``."""
+    return {"claims.json": json_text(claims_document(claims)), "claims.md": claims_markdown(claims)}
+
+
+def render(
+    model: Model, stage: Path, f: SimpleNamespace, claims: Sequence[ClaimResult]
+) -> list[Path]:
     """Write every output file of ``model`` (its layers ``f``) into ``stage``; return their paths."""
     texts = {
+        **claim_texts(claims),
         "m4.geojson": geojson_text(f.route),
         "corridor.geojson": geojson_text(f.corridor),
         "places.geojson": geojson_text(f.places),
@@ -161,15 +175,36 @@ def build(
     model = compute(section=section, half_width_km=half_width_km, route_file=route_file)
     imports = read_imports(model, events, strict=strict, progress=progress)
     f = frames(model, imports)
+    claims = check_claims(model)
     out_dir = Path(out)
     with staged(out_dir) as stage:
-        render(model, stage, f)
+        render(model, stage, f, claims)
     return BuildResult(
         model=model,
         out_dir=out_dir,
         files=[out_dir / n for n in OUTPUT_FILES],
         imports=imports,
         events=f.events,
+        claims=claims,
+    )
+
+
+def check(
+    out: Path | str = "outputs",
+    *,
+    section: str | tuple[str, str] = DEFAULT_SECTION,
+    half_width_km: float = DEFAULT_HALF_WIDTH_KM,
+    route_file: Path | str | None = None,
+) -> BuildResult:
+    """Check every seed claim against the model and write ``claims.json`` and ``claims.md`` only."""
+    model = compute(section=section, half_width_km=half_width_km, route_file=route_file)
+    claims = check_claims(model)
+    out_dir = Path(out)
+    with staged(out_dir) as stage:
+        for name, text in claim_texts(claims).items():
+            (stage / name).write_text(text, encoding="utf-8")
+    return BuildResult(
+        model=model, out_dir=out_dir, files=[out_dir / n for n in CLAIM_FILES], claims=claims
     )
 
 

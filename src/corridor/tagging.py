@@ -173,6 +173,11 @@ class Tagger:
         """
         lon = np.asarray(lon, dtype=float)
         lat = np.asarray(lat, dtype=float)
+        # Event data repeat locations (ACLED geocodes to named places): tag each location once.
+        unique, inverse = np.unique(np.column_stack([lon, lat]), axis=0, return_inverse=True)
+        if len(unique) < 0.8 * len(lon):
+            tags = self.tag(unique[:, 0], unique[:, 1])
+            return tags.iloc[inverse.ravel()].reset_index(drop=True)
         x, y = lonlat_to_xy(lon, lat)
 
         road_planar, foot, chainage, d = self.road.nearest(x, y)
