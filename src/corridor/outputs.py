@@ -6,15 +6,18 @@ only when all of them are complete, so a failed build leaves the previous output
 
 from __future__ import annotations
 
+import io
 import json
 import math
+import multiprocessing
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from json.encoder import encode_basestring  # the C encoder json.dumps uses
+from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import geopandas as gpd
 import numpy as np
@@ -95,25 +98,50 @@ def _geometry_literals(geoms: gpd.GeoSeries) -> list[str]:
     return [json.dumps(geometry_json(g), ensure_ascii=False, separators=(",", ":")) for g in geoms]
 
 
-def geojson_text(frame: gpd.GeoDataFrame) -> str:
-    """A GeoDataFrame in EPSG:4326 as RFC 7946 GeoJSON text, one feature per line, stable order.
+#: Rows encoded at a time when writing GeoJSON: bounds memory for a million imported events.
+CHUNK_ROWS = 50_000
 
-    Values are encoded a column at a time, so a million imported events take seconds, not minutes.
-    """
-    if frame.crs is not None and not frame.crs.equals("EPSG:4326"):
-        frame = frame.to_crs("EPSG:4326")
+
+def _feature_lines(frame: gpd.GeoDataFrame) -> list[str]:
+    """One GeoJSON Feature per row, as text."""
     geom_col = frame.geometry.name
     columns = [c for c in frame.columns if c != geom_col]
     # One array of '"key":value' per column, then one join per row: linear in the output size.
     parts = [
-        ("," if i else "") + encode_basestring(str(column)) + ":" + _literals(frame[column])
+        ("," if i else '{"type":"Feature","properties":{')
+        + encode_basestring(str(column))
+        + ":"
+        + _literals(frame[column])
         for i, column in enumerate(columns)
     ]
-    head = '{"type":"Feature","properties":{'
-    geoms = '},"geometry":' + np.asarray(_geometry_literals(frame.geometry), dtype=object) + "}"
-    lines = list(map("".join, zip(*parts, geoms, strict=True))) if parts else geoms.tolist()
-    lines = [head + line for line in lines]
-    return '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
+    close = "}," if parts else '{"type":"Feature","properties":{},'
+    geoms = (
+        close + '"geometry":' + np.asarray(_geometry_literals(frame.geometry), dtype=object) + "}"
+    )
+    return list(map("".join, zip(*parts, geoms, strict=True)))
+
+
+def write_geojson(frame: gpd.GeoDataFrame, out: TextIO) -> None:
+    """Write a GeoDataFrame as RFC 7946 GeoJSON: one feature per line, stable order.
+
+    Values are encoded a column at a time and rows a chunk at a time, so a million imported events
+    take seconds and bounded memory.
+    """
+    if frame.crs is not None and not frame.crs.equals("EPSG:4326"):
+        frame = frame.to_crs("EPSG:4326")
+    out.write('{"type":"FeatureCollection","features":[\n')
+    for start in range(0, len(frame), CHUNK_ROWS):
+        if start:
+            out.write(",\n")
+        out.write(",\n".join(_feature_lines(frame.iloc[start : start + CHUNK_ROWS])))
+    out.write("\n]}\n")
+
+
+def geojson_text(frame: gpd.GeoDataFrame) -> str:
+    """:func:`write_geojson` into a string."""
+    buffer = io.StringIO()
+    write_geojson(frame, buffer)
+    return buffer.getvalue()
 
 
 def json_text(data: Any) -> str:
@@ -151,6 +179,42 @@ def _gdal_config(**options: str) -> Iterator[None]:
         yield
     finally:
         pyogrio.set_gdal_config_options(old)
+
+
+def _child(func: Callable[..., None], args: tuple, conn: Connection) -> None:
+    try:
+        func(*args)
+    except Exception as exc:  # noqa: BLE001 - any failure is reported to the parent, which raises it
+        conn.send(f"{type(exc).__name__}: {exc}")
+        raise SystemExit(1) from None
+    conn.send(None)
+
+
+@contextmanager
+def in_background(func: Callable[..., None], *args: Any) -> Iterator[None]:
+    """Run ``func(*args)`` in a forked process while the ``with`` body runs, then wait for it.
+
+    The GeoPackage (SQLite, written by GDAL while holding the GIL) and the GeoJSON (Python) take
+    about as long as each other for many events; on two cores they are written side by side. Where
+    fork is not available the call simply runs first.
+    """
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:
+        func(*args)
+        yield
+        return
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_child, args=(func, args, send))
+    process.start()
+    try:
+        yield
+    finally:
+        process.join()
+    problem = receive.recv() if receive.poll() else "it ended without reporting"
+    if process.exitcode != 0 or problem:
+        msg = f"writing {getattr(func, '__name__', 'output')} failed: {problem}"
+        raise OutputError(msg)
 
 
 @contextmanager

@@ -17,7 +17,14 @@ from corridor.corridor import DEFAULT_HALF_WIDTH_KM, DEFAULT_SECTION
 from corridor.events import catalogue_table, patrol_lines, tag
 from corridor.imports import ImportResult, read_events
 from corridor.model import Model, compute
-from corridor.outputs import csv_text, geojson_text, json_text, staged, write_gpkg
+from corridor.outputs import (
+    csv_text,
+    in_background,
+    json_text,
+    staged,
+    write_geojson,
+    write_gpkg,
+)
 from corridor.tagging import Tagger
 
 #: The output files, in the order they are listed to the user. Downstream users rely on these names.
@@ -130,18 +137,18 @@ def render(
     """Write every output file of ``model`` (its layers ``f``) into ``stage``; return their paths."""
     texts = {
         **claim_texts(claims),
-        "m4.geojson": geojson_text(f.route),
-        "corridor.geojson": geojson_text(f.corridor),
-        "places.geojson": geojson_text(f.places),
-        "border.geojson": geojson_text(f.border),
         "border_check.json": json_text(border_check_document(model)),
         "border_profile.csv": csv_text(f.profile),
-        "events.geojson": geojson_text(f.events),
-        "patrols.geojson": geojson_text(f.patrols),
         "rejected_events.csv": csv_text(f.rejected),
     }
-    for name, text in texts.items():
-        (stage / name).write_text(text, encoding="utf-8")
+    geojson = {
+        "m4.geojson": f.route,
+        "corridor.geojson": f.corridor,
+        "places.geojson": f.places,
+        "border.geojson": f.border,
+        "events.geojson": f.events,
+        "patrols.geojson": f.patrols,
+    }
     gpkg_layers: dict[str, gpd.GeoDataFrame] = {
         "places": f.places,
         "m4": f.route,
@@ -153,7 +160,12 @@ def render(
             f.profile, geometry=gpd.points_from_xy(f.profile.lon, f.profile.lat), crs=layers.CRS
         ),
     }
-    write_gpkg(stage / "corridor.gpkg", gpkg_layers)
+    with in_background(write_gpkg, stage / "corridor.gpkg", gpkg_layers):
+        for name, text in texts.items():
+            (stage / name).write_text(text, encoding="utf-8")
+        for name, frame in geojson.items():
+            with (stage / name).open("w", encoding="utf-8") as handle:
+                write_geojson(frame, handle)
     return [stage / name for name in OUTPUT_FILES]
 
 

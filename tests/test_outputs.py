@@ -1,0 +1,44 @@
+"""The writers: chunked GeoJSON equals unchunked, and a failing background writer is an error."""
+
+import json
+
+import geopandas as gpd
+import pytest
+
+import corridor
+from corridor import outputs
+from corridor._errors import OutputError
+
+
+def test_chunked_geojson_is_the_same_text(monkeypatch):
+    events = corridor.load().events
+    whole = outputs.geojson_text(events)
+    monkeypatch.setattr(outputs, "CHUNK_ROWS", 7)
+    assert outputs.geojson_text(events) == whole
+    data = json.loads(whole)
+    assert len(data["features"]) == len(events)
+    back = gpd.GeoDataFrame.from_features(data["features"], crs=4326)
+    assert list(back.id) == list(events.id)
+    assert back.geometry.x.round(7).tolist() == events.geometry.x.round(7).tolist()
+
+
+def test_empty_layer_is_valid_geojson():
+    empty = corridor.load().patrols.iloc[:0]
+    assert json.loads(outputs.geojson_text(empty)) == {"type": "FeatureCollection", "features": []}
+
+
+def fail(path):
+    msg = f"disk full writing {path}"
+    raise OSError(msg)
+
+
+def test_background_failure_is_reported(tmp_path):
+    with pytest.raises(OutputError, match="disk full"), outputs.in_background(fail, tmp_path / "x"):
+        pass
+
+
+def test_background_work_is_done_when_the_block_ends(tmp_path):
+    target = tmp_path / "written.txt"
+    with outputs.in_background(target.write_text, "done"):
+        pass
+    assert target.read_text() == "done"
