@@ -20,7 +20,7 @@ sys.path.insert(0, str(HERE))
 
 from synthetic_acled import write_acled  # noqa: E402
 
-LIBRARIES = "import geopandas, folium, pyproj, shapely, pyogrio, typer, scipy"
+LIBRARIES = "import geopandas, folium, pyproj, shapely, pyogrio, typer"
 # BENCH_QUICK=1 checks the script itself in a minute; the recorded results use the full sizes.
 QUICK = os.environ.get("BENCH_QUICK") == "1"
 EVENT_SIZES = (1_000, 10_000) if QUICK else (10_000, 100_000, 1_000_000)

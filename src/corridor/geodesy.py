@@ -78,13 +78,16 @@ def nearest_on_line_m(
     """
     lon = np.atleast_1d(np.asarray(lon, dtype=float))
     lat = np.atleast_1d(np.asarray(lat, dtype=float))
-    line_xy = LineString(np.column_stack(lonlat_to_xy(*np.asarray(line_lonlat.coords).T)))
+    xy = np.column_stack(lonlat_to_xy(*np.asarray(line_lonlat.coords).T))
+    line_xy = LineString(xy)
+    cum = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(xy, axis=0).T))])
     px, py = lonlat_to_xy(lon, lat)
     along = shapely.line_locate_point(line_xy, shapely.points(px, py))
     offsets = np.arange(-window_m, window_m + step_m / 2, step_m)
-    s = np.clip(along[:, None] + offsets[None, :], 0.0, line_xy.length)
-    pts = shapely.line_interpolate_point(line_xy, s.ravel())
-    slon, slat = xy_to_lonlat(shapely.get_x(pts), shapely.get_y(pts))
+    s = np.clip(along[:, None] + offsets[None, :], 0.0, cum[-1]).ravel()
+    # Interpolating on the cumulative length is what line_interpolate_point does, without walking
+    # the whole line for every sample.
+    slon, slat = xy_to_lonlat(np.interp(s, cum, xy[:, 0]), np.interp(s, cum, xy[:, 1]))
     k = offsets.size
     d = GEOD.inv(np.repeat(lon, k), np.repeat(lat, k), slon, slat)[2].reshape(lon.size, k)
     best = np.argmin(d, axis=1)

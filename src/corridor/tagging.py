@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 import shapely
 from pyproj import Proj
-from scipy.spatial import cKDTree
 from shapely.geometry.base import BaseGeometry
 
 from corridor.model import Model
@@ -133,7 +132,7 @@ class Tagger:
     border: _Segments
     corridor_xy: BaseGeometry
     place_ids: np.ndarray
-    place_tree: cKDTree
+    place_xy: np.ndarray
     scale: np.ndarray
 
     @classmethod
@@ -151,9 +150,22 @@ class Tagger:
             border=_Segments.of(to_metric(model.border.line), brute=False),
             corridor_xy=corridor_xy,
             place_ids=np.array([p.id for p in near]),
-            place_tree=cKDTree(np.column_stack([px, py])),
+            place_xy=np.column_stack([px, py]),
             scale=_scale_by_latitude(),
         )
+
+    def _nearest_place(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Planar distance to, and index of, the nearest named place (a few dozen: brute force)."""
+        dist = np.empty(x.size)
+        near = np.empty(x.size, dtype=np.intp)
+        for i in range(0, x.size, 100_000):
+            dx = x[i : i + 100_000, None] - self.place_xy[:, 0]
+            dy = y[i : i + 100_000, None] - self.place_xy[:, 1]
+            d2 = dx * dx + dy * dy
+            k = np.argmin(d2, axis=1)
+            near[i : i + 100_000] = k
+            dist[i : i + 100_000] = np.sqrt(d2[np.arange(k.size), k])
+        return dist, near
 
     def _ground_m(self, planar_m: np.ndarray, lat1: np.ndarray, lat2: np.ndarray) -> np.ndarray:
         # Average of the scale at both ends: exact to a few parts in 1e6 over tens of km here.
@@ -190,7 +202,7 @@ class Tagger:
         bfoot_lat = lat + (bfoot[:, 1] - y) / 111_000.0  # a latitude near enough for the scale
         border_m = self._ground_m(border_planar, lat, bfoot_lat)
 
-        place_planar, near = self.place_tree.query(np.column_stack([x, y]))
+        place_planar, near = self._nearest_place(x, y)
         place_m = self._ground_m(place_planar, lat, lat)
 
         in_area = road_m / 1000 <= STUDY_AREA_KM
