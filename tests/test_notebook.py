@@ -101,14 +101,8 @@ def test_interactive_maps_are_rendered(executed):
         # geopandas' optional dependency is missing: the notebook says so instead of failing.
         assert "No .explore() map" in stdout(explore)
         assert not outputs(explore, "text/html")
-    webmap = executed["webmap"]
-    if importlib.util.find_spec("corridor.webmap") is None:
-        # Until the project's map module exists, the notebook says so instead of failing.
-        assert "no corridor.webmap" in stdout(webmap)
-        assert not outputs(webmap, "text/html")
-    else:
-        (html,) = outputs(webmap, "text/html")
-        assert "leaflet" in html.lower()
+    (html,) = outputs(executed["webmap"], "text/html")
+    assert "leaflet" in html.lower()
 
 
 @pytest.mark.slow
