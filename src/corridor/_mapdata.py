@@ -64,10 +64,11 @@ _LABEL_SIDE = {
     "sarmin": "top",
     "al-nayrab": "bottom",
     "idlib": "top",
-    "al-mastumah": "bottom",
-    "msibin": "bottom",
+    "al-mastumah": "left",
+    "msibin": "right",
+    "muhambal": "bottom",
     "kafr-shalaya": "top",
-    "urum-al-jawz": "bottom",
+    "urum-al-jawz": "right",
     "bsanqul": "top",
     "al-kafir": "bottom",
     "al-ghassaniyah": "top",
@@ -87,6 +88,8 @@ _LINK_PLACES = (
     "aleppo",
 )
 _LINK_MIN_GAP_KM = 5.0
+_LABEL_CLEARANCE_KM = 5.0
+_LABEL_ASIDE_DEG = 0.035  # about 4 km
 
 _UNREPRESENTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
@@ -359,12 +362,11 @@ def _km_marks(model: Any) -> list[list[float]]:
     return marks
 
 
-def _places(layers: Any, model: Any) -> tuple[list[dict[str, Any]], list[str]]:
+def _places(layers: Any, model: Any) -> list[dict[str, Any]]:
     ends = {model.corridor.section.from_id, model.corridor.section.to_id}
-    drawn, far = [], []
+    drawn = []
     for p in layers.places.to_dict("records"):
-        if p["road_offset_km"] > STUDY_AREA_KM:
-            far.append(_text(p["name"]))
+        if p["road_offset_km"] > STUDY_AREA_KM:  # Moscow, Ankara: named in the far-events panel
             continue
         derived = bool(p["derived"])
         along = f"km {p['chainage_km']:.1f} from Latakia"
@@ -400,7 +402,7 @@ def _places(layers: Any, model: Any) -> tuple[list[dict[str, Any]], list[str]]:
                 "info": info,
             }
         )
-    return drawn, far
+    return drawn
 
 
 def _border(layers: Any, view: tuple[float, float, float, float]) -> dict[str, Any]:
@@ -425,6 +427,39 @@ def _along(lon0: float, lat0: float, lon1: float, lat1: float, t: float) -> list
     return _ll(lon0 + t * (lon1 - lon0), lat0 + t * (lat1 - lat0))
 
 
+def _place_labels(links: list[dict[str, Any]], layers: Any) -> None:
+    """Put each link's distance label on the link, clear of place dots and earlier labels.
+
+    Tries the middle first, then points nearer either end; "clear" means at least
+    :data:`_LABEL_CLEARANCE_KM` from every place drawn and every label already placed, which at
+    the map's first zoom keeps the labels from covering each other.
+    """
+    places = layers.places[layers.places["road_offset_km"] <= STUDY_AREA_KM].geometry
+    taken = [(float(g.x), float(g.y)) for g in places]
+    for link in links:
+        (rlat, rlon), (blat, blon) = link["road"], link["border"]
+        # On the line first, then beside it (a link that runs along the road has no room on it).
+        k = math.cos(math.radians(rlat))
+        dx, dy = (blon - rlon) * k, blat - rlat
+        norm = math.hypot(dx, dy) or 1.0
+        side = (-dy / norm / k * _LABEL_ASIDE_DEG, dx / norm * _LABEL_ASIDE_DEG)
+        on_line = [(rlon + t * (blon - rlon), rlat + t * (blat - rlat)) for t in (0.5, 0.7, 0.3)]
+        candidates = [
+            *on_line,
+            *((x + sign * side[0], y + sign * side[1]) for x, y in on_line for sign in (1, -1)),
+        ]
+
+        def clearance(point: tuple[float, float]) -> float:
+            return min(distance_m(*point, *other) for other in taken) / 1000
+
+        best = next(
+            (c for c in candidates if clearance(c) >= _LABEL_CLEARANCE_KM),
+            max(candidates, key=clearance),
+        )
+        taken.append(best)
+        link["at"] = _ll(*best)
+
+
 def _nearest_place(model: Any, names: Mapping[str, str], km: float) -> str:
     on_road = [
         (abs(k - km), pid) for pid, k in model.place_km.items() if model.place_offset_km[pid] < 1
@@ -441,10 +476,8 @@ def _links_to_border(layers: Any, model: Any) -> list[dict[str, Any]]:
         {
             "road": _ll(lon, lat),
             "border": _ll(*check.m4_min_border_point),
-            "at": _along(lon, lat, *check.m4_min_border_point, 0.5),
             "label": f"{check.m4_min_km:.1f} km",
             "min": True,
-            "dir": "left",
             "info": _info(
                 k="Closest approach",
                 t=f"The road comes within {check.m4_min_km:.2f} km of the border",
@@ -479,7 +512,6 @@ def _links_to_border(layers: Any, model: Any) -> list[dict[str, Any]]:
             {
                 "road": _ll(rlon, rlat),
                 "border": _ll(bx, by),
-                "at": _along(rlon, rlat, bx, by, 0.55),
                 "label": f"{d / 1000:.1f} km",
                 "min": False,
                 "info": _info(
@@ -492,6 +524,7 @@ def _links_to_border(layers: Any, model: Any) -> list[dict[str, Any]]:
                 ),
             }
         )
+    _place_labels(out, layers)
     return out
 
 
@@ -623,6 +656,7 @@ def _model_checks(layers: Any, model: Any) -> list[dict[str, Any]]:
             "verdict": "link",
             "weight": 2,
             "label": f"{w:g} km + {w:g} km",
+            "at": _along(*bar.coords[1], *bar.coords[2], 0.7),
             "ticks": [_pts(bar.coords)[0], _pts(bar.coords)[-1]],
             "info": _info(
                 k="Corridor width",
@@ -652,7 +686,7 @@ def _model_checks(layers: Any, model: Any) -> list[dict[str, Any]]:
                 "weight": 2,
                 "dash": "4 3",
                 "label": f"{dist_m / 1000:.1f} km",
-                "dir": "top",
+                "at": _along(ref.geometry.x, ref.geometry.y, here.geometry.x, here.geometry.y, 0.5),
                 "info": _info(
                     k="Position of a corridor end",
                     t=f"{names[pid]}: {dist_m / 1000:.2f} km from {names[match.group(1)]}",
@@ -999,7 +1033,7 @@ def map_data(
     lon0, lat0, lon1, lat1 = model.route.line.bounds
     view = (lon0 - 0.3, lat0 - 0.25, lon1 + 0.3, lat1 + 0.25)
     corridor = _corridor(layers, model)
-    places, far_places = _places(layers, model)
+    places = _places(layers, model)
     events, elsewhere = _catalogue(layers, model)
     rows, outside, in_area = _imported(layers, max_imported)
     dates = sorted(
@@ -1038,13 +1072,14 @@ def map_data(
                 f"; {outside:,} farther than {STUDY_AREA_KM:g} km from the road are not drawn"
             )
         imported_note += ". Texts are shortened; full rows: events.geojson."
-    far = sorted({*far_places, *(i["line"].split(" · ")[1] for i in elsewhere)})
+    far = sorted({i["line"].split(" · ")[1] for i in elsewhere})
     data = {
         "style": dict(_mapstyle.PALETTE, link=_mapstyle.PALETTE["link"]),
         "panes": list(_mapstyle.PANES),
+        # The corridor with room for the labels of the places at its ends.
         "bounds": [
-            [round(y0 - 0.04, 4), round(x0 - 0.04, 4)],
-            [round(y1 + 0.04, 4), round(x1 + 0.04, 4)],
+            [round(y0 - 0.04, 4), round(x0 - 0.06, 4)],
+            [round(y1 + 0.04, 4), round(x1 + 0.1, 4)],
         ],
         "land": _land(model, view),
         "mini": _minimap(model),

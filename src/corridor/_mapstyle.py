@@ -444,7 +444,7 @@ function corridorMapRuntime(map, D) {
       } else {
         const line = L.polyline(c.ll, {pane: 'cm-checks', color: colour, weight: c.weight || 2.5, dashArray: c.dash || null, lineCap: 'butt'});
         g.addLayer(withPopup(line, c.info));
-        if (c.label) { tip(line, c.label, 'cm-dist', c.dir || 'right', [4, 0]); }
+        if (c.label) { g.addLayer(label(c.at, c.label, 'cm-dist', 'center')); }
       }
       (c.ticks || []).forEach((ll) => g.addLayer(L.circleMarker(ll, noClick({pane: 'cm-checks', radius: 2.5, color: colour, weight: 1, fillColor: colour, fillOpacity: 1}))));
     });
