@@ -27,8 +27,16 @@ def build_page(folder: Path) -> Path:
 
     corridor.build(folder)
     page = folder / "map.html"
-    if not page.exists():  # a build that does not write the map yet
-        page.write_text(map_html(corridor.load()), encoding="utf-8", newline="\n")
+    if not page.exists():  # a build that does not write the map yet: the same map, by hand
+        layers = corridor.load()
+        claims = None
+        try:
+            from corridor.claims import check_claims, claims_document
+        except ImportError:
+            pass
+        else:
+            claims = claims_document(check_claims(layers.model))
+        page.write_text(map_html(layers, claims=claims), encoding="utf-8", newline="\n")
     return page
 
 

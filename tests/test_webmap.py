@@ -477,26 +477,69 @@ def test_claims_are_drawn_where_they_apply(layers):
             "outlet": "Somewhere",
             "claim": "about 30 km from the border",
             "verdict": "partly",
-            "evidence": {"stated_km": 30, "model_km": "2-43"},
-            "where": {"stretches": [{"km_from": 10, "km_to": 19}, {"km_from": 75, "km_to": 101}]},
+            "evidence": "holds on two stretches",
+            "where": {"kind": "stretches", "chainage_km": [[10, 19], [75, 101]]},
         },
         {
             "claim_id": "001-tronba",
             "outlet": "Protocol",
             "claim": "Tronba is 2 km west of Saraqib",
             "verdict": "supported",
-            "evidence": "2.0 km",
+            "evidence": {"stated": "2 km", "model": "2.0 km"},
             "where": {"place": "Trumba"},
         },
-        {"claim_id": "002", "claim": "no place", "verdict": "not checkable", "where": None},
+        {
+            "claim_id": "002-tronba-again",
+            "outlet": "Elsewhere",
+            "claim": "Tronba lies somewhere else",
+            "verdict": "contradicted",
+            "where": {"kind": "point", "lon": 36.783829, "lat": 35.86583},
+        },
+        {"claim_id": "003", "claim": "no place", "verdict": "not_checkable", "where": None},
+        {
+            "claim_id": "004-patrol",
+            "outlet": "Agency",
+            "claim": "the first patrol was completed",
+            "verdict": "partly",
+            "where": {"kind": "event", "event_id": "2020-03-15-joint-patrol-1"},
+        },
     ]
     data = page_data(map_html(layers, claims=claims))
-    drawn = [c for c in data["checks"] if c["info"].get("foot", "").startswith(("000", "001"))]
-    assert [c["verdict"] for c in drawn] == ["partly", "partly", "supported"]
-    tronba = next(p for p in data["places"] if p["name"] == "Tronba")
-    assert drawn[2]["ll"] == tronba["ll"]
+    checks = data["checks"]
+    lanes = [c for c in checks if "lane" in c]
+    assert [c["verdict"] for c in lanes] == ["partly", "partly"]
+    first = np.array(lanes[0]["ll"])
+    km, _ = layers.model.route.locate(first[:, 1], first[:, 0])
+    assert km[0] == pytest.approx(10, abs=0.01) and km[-1] == pytest.approx(19, abs=0.01)
+    # Two claims at Tronba's position: one feature listing both, coloured as a disagreement.
+    points = [c for c in checks if c["type"] == "point"]
+    assert len(points) == 1
+    assert points[0]["ll"] == next(p["ll"] for p in data["places"] if p["name"] == "Tronba")
+    assert [s["foot"] for s in points[0]["info"]["sections"]] == ["001-tronba", "002-tronba-again"]
+    assert points[0]["verdict"] == "link"
+    # A claim about an event is shown in that event's popup; no model checks are drawn.
+    patrol = next(e for e in data["events"] if e["info"]["foot"] == "2020-03-15-joint-patrol-1")
+    assert [s["foot"] for s in patrol["info"]["sections"]] == ["004-patrol"]
+    assert len(checks) == 3
     with pytest.raises(InputError, match="Nowhere"):
         map_html(layers, claims=[{"claim": "x", "where": {"place": "Nowhere"}}])
+
+
+def test_checked_claims_of_the_claims_module_are_placed(layers):
+    claims_module = pytest.importorskip("corridor.claims")
+    claims = claims_module.claims_document(claims_module.check_claims(layers.model))
+    data = page_data(map_html(layers, claims=claims))
+    placed = [s["foot"] for c in data["checks"] for s in c["info"]["sections"]]
+    expected = [c["claim_id"] for c in claims if c["where"] and c["where"]["kind"] != "event"]
+    assert sorted(set(placed)) == sorted(expected)
+    about_events = [
+        s["foot"]
+        for e in [*data["events"], *(i for i in data["elsewhere"]["items"])]
+        for s in e["info"].get("sections", [])
+    ]
+    assert sorted(about_events) == sorted(
+        c["claim_id"] for c in claims if c["where"] and c["where"]["kind"] == "event"
+    )
 
 
 def test_without_claims_the_model_shows_width_and_tronba(data, layers):

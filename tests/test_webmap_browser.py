@@ -274,3 +274,29 @@ def test_page_opened_from_another_folder_still_works(browser, catalogue_map, tmp
     with open_page(browser, copy) as run:
         assert run.page_errors == []
         assert run.map_counts()["markers"] > 0
+
+
+def test_claims_show_where_they_apply(browser, tmp_path):
+    claims_module = pytest.importorskip("corridor.claims")
+    layers = corridor.load()
+    claims = claims_module.claims_document(claims_module.check_claims(layers.model))
+    html = map_html(layers, claims=claims)
+    path = tmp_path / "claims.html"
+    path.write_text(html, encoding="utf-8")
+    with open_page(browser, path, viewport=VIEW) as run:
+        shown = run.evaluate(
+            """() => corridorMap.layers.checks.getLayers()
+                .filter((l) => l.options.cmInfo === undefined && l.getPopup && l.getPopup())
+                .map((l) => {
+                    const ll = l.getLatLng ? l.getLatLng() : l.getCenter();
+                    l.openPopup(ll);
+                    const box = l.getPopup().getElement();
+                    return Array.from(box.querySelectorAll('.cm-pop-section .cm-pop-foot'))
+                        .map((f) => f.textContent);
+                })"""
+        )
+        assert run.page_errors == []
+    placed = sorted({foot for feature in shown for foot in feature})
+    assert placed == sorted(
+        c["claim_id"] for c in claims if c["where"] and c["where"]["kind"] != "event"
+    )

@@ -55,8 +55,10 @@ def _fill(fill: str, edge: str, opacity: float = 0.45, dash: str = "") -> str:
 
 def _line(colour: str, width: float, dash: str | None = None, opacity: float = 1.0) -> str:
     dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+    if dash == "1 4":  # dotted: round dots, as on the map
+        dash_attr += ' stroke-linecap="round"'
     return _svg(
-        f'<line x1="1" y1="7" x2="29" y2="7" stroke="{colour}" stroke-width="{width}" '
+        f'<line x1="2" y1="7" x2="28" y2="7" stroke="{colour}" stroke-width="{width}" '
         f'stroke-opacity="{opacity}"{dash_attr}/>'
     )
 
@@ -165,6 +167,17 @@ def legend_html(element_id: str, facts: Mapping[str, Any]) -> str:
     ]
     if facts["imported"]:
         rows.append(_row(_symbol("imported"), f["imported"]))
+    if facts.get("claims_given"):
+        rows += [
+            "<h4>Claims checked, where they apply</h4>",
+            _inline(
+                (_line(p["supported"], 3, "1 4"), "supported"),
+                (_line(p["partly"], 3, "1 4"), "partly"),
+                (_line(p["contradicted"], 3, "1 4"), "contradicted"),
+                (_line(p["unchecked"], 3, "1 4"), "not checkable"),
+                (_line(p["link"], 3, "1 4"), "claims disagree"),
+            ),
+        ]
     notes = [
         (
             "A patrol's symbol marks the farthest point it reached; events at one place are fanned "

@@ -54,6 +54,8 @@ _GROUP_NAMES = {
 _LANES = {"patrol_done": 7.5, "patrol_cut": 12.5}
 #: The 30 km check is a ribbon this many pixels south of the road (negative: right of the chainage).
 RIBBON_PX = -9.0
+#: Claims about stretches of the road are drawn in a lane south of the ribbon.
+_CLAIM_LANE_PX = -17.0
 
 #: Tiles under the minimap's outlines (remote: grey when offline).
 MINIMAP_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -702,31 +704,45 @@ def _model_checks(layers: Any, model: Any) -> list[dict[str, Any]]:
     return out
 
 
-def _where_geoms(where: Any, model: Any) -> list[BaseGeometry]:
-    """The geometries a claim's ``where`` names (see :func:`build_map`)."""
-    if not isinstance(where, Mapping):
-        return []
+def _where_geoms(where: Any, model: Any) -> tuple[list[BaseGeometry], bool]:
+    """The geometries a claim's ``where`` names, and whether they are stretches of the road.
+
+    Reads the ``where`` of :mod:`corridor.claims` (``kind``: ``stretches`` with ``chainage_km``
+    pairs, ``transect`` or ``offset`` with ``coords``, ``point`` with ``lon``/``lat``; ``event``
+    claims go to their event's popup instead) and the simpler forms :func:`build_map` lists.
+    """
+    if not isinstance(where, Mapping) or where.get("kind") == "event":
+        return [], False
     geoms: list[BaseGeometry] = []
-    if isinstance(where.get("geometry"), Mapping):
+    stretches = (
+        [(a, b) for a, b in where.get("chainage_km") or []]
+        if where.get("kind") == "stretches"
+        else []
+    )
+    stretches += [(s["km_from"], s["km_to"]) for s in where.get("stretches") or []]
+    if not _missing(where.get("km_from")) and not _missing(where.get("km_to")):
+        stretches.append((where["km_from"], where["km_to"]))
+    for a, b in stretches:
+        geoms.append(model.route.stretch(float(a), float(b)))
+    if stretches:
+        return geoms, True
+    if where.get("coords"):
+        geoms.append(LineString([(float(x), float(y)) for x, y in where["coords"]]))
+    elif isinstance(where.get("geometry"), Mapping):
         try:
             geoms.append(shapely.geometry.shape(where["geometry"]))
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise InputError(f"a claim's where.geometry is not GeoJSON: {exc}") from None
-    if not _missing(where.get("lon")) and not _missing(where.get("lat")):
+    elif not _missing(where.get("lon")) and not _missing(where.get("lat")):
         geoms.append(Point(float(where["lon"]), float(where["lat"])))
     ids = list(where.get("places") or []) + ([where["place"]] if where.get("place") else [])
     for pid in ids:
         # An unknown name raises the gazetteer's UnknownPlaceError (an InputError naming candidates).
         place = model.gazetteer[pid] if pid in model.gazetteer else model.gazetteer.find(str(pid))
         geoms.append(Point(place.lon, place.lat))
-    stretches = list(where.get("stretches") or [])
-    if not _missing(where.get("km_from")) and not _missing(where.get("km_to")):
-        stretches.append({"km_from": where["km_from"], "km_to": where["km_to"]})
-    for s in stretches:
-        geoms.append(model.route.stretch(float(s["km_from"]), float(s["km_to"])))
     if not _missing(where.get("km")):
         geoms.append(Point(*model.route.point_at(float(where["km"]))))
-    return geoms
+    return geoms, False
 
 
 def _verdict_key(verdict: Any) -> str:
@@ -734,70 +750,101 @@ def _verdict_key(verdict: Any) -> str:
     return v if v in {"supported", "contradicted", "partly"} else "unchecked"
 
 
-def _evidence_notes(evidence: Any) -> tuple[list[tuple[str, Any]], list[str]]:
+def _value(part: Any) -> str:
+    """A stated or modelled value ({value, unit, qualifier}) as a short text."""
+    if not isinstance(part, Mapping):
+        return _text(part)
+    value = part.get("value")
+    if isinstance(value, list | tuple):
+        value = ", ".join(_text(v) for v in value)
+    text = " ".join(t for t in (_text(value), _text(part.get("unit"))) if t)
+    return text + (f" ({_text(part['qualifier'])})" if part.get("qualifier") else "")
+
+
+def claim_section(claim: Mapping[str, Any]) -> dict[str, Any]:
+    """One claim as a block of a popup: who says what, the verdict and the evidence."""
+    evidence = claim.get("evidence")
     if isinstance(evidence, Mapping):
-        rows = [
-            (
-                _words(k),
-                v
-                if isinstance(v, str)
-                else json.dumps(v, ensure_ascii=False, sort_keys=True, default=str),
-            )
-            for k, v in evidence.items()
-        ]
-        return rows, []
-    if isinstance(evidence, list | tuple):
-        return [], [_text(e) for e in evidence]
-    return [], [_text(evidence)]
+        notes = [f"{_words(k)}: {_text(v)}" for k, v in evidence.items()]
+    elif isinstance(evidence, list | tuple):
+        notes = [_text(e) for e in evidence]
+    else:
+        notes = [_text(evidence)]
+    outlet = _text(claim.get("outlet"))
+    section = _info(
+        t=(f"{outlet}: " if outlet else "") + _text(claim.get("claim")),
+        rows=[
+            ("Verdict", _words(claim.get("verdict"))),
+            ("Stated", _value(claim.get("stated"))),
+            ("Model", _value(claim.get("model"))),
+        ],
+        notes=notes,
+        foot=_text(claim.get("claim_id")),
+    )
+    section["v"] = _verdict_key(claim.get("verdict"))
+    return section
 
 
 def _claim_features(
     claims: Sequence[Mapping[str, Any]], model: Any
-) -> tuple[list[dict[str, Any]], int]:
-    out = []
+) -> tuple[list[dict[str, Any]], int, dict[str, list[dict[str, Any]]]]:
+    """Claims with a place as map features (one per place, listing every claim made there),
+    how many claims were placed, and the claims about catalogue events by event id."""
+    groups: dict[str, dict[str, Any]] = {}
+    about_events: dict[str, list[dict[str, Any]]] = {}
     placed = 0
     for claim in claims:
-        geoms = _where_geoms(claim.get("where"), model)
+        where = claim.get("where")
+        if isinstance(where, Mapping) and where.get("kind") == "event" and where.get("event_id"):
+            about_events.setdefault(str(where["event_id"]), []).append(claim_section(claim))
+            continue
+        geoms, along_road = _where_geoms(where, model)
         if not geoms:
             continue
         placed += 1
-        rows, notes = _evidence_notes(claim.get("evidence"))
-        info = _info(
-            k=f"Claim · {_text(claim.get('outlet'))}",
-            t=_text(claim.get("claim")),
-            rows=[("Verdict", _words(claim.get("verdict"))), *rows],
-            notes=notes,
-            foot=_text(claim.get("claim_id")),
-        )
-        verdict = _verdict_key(claim.get("verdict"))
+        label = _text(where.get("label")) if isinstance(where, Mapping) else ""
         for geom in geoms:
-            for point in _parts(geom, "Point"):
-                out.append(
-                    {"type": "point", "ll": _ll(point.x, point.y), "verdict": verdict, "info": info}
-                )
-            for line in _lines(geom):
-                out.append(
-                    {
-                        "type": "line",
-                        "ll": line,
-                        "verdict": verdict,
-                        "dash": "6 3",
-                        "weight": 3,
-                        "info": info,
-                    }
-                )
-            for poly in _parts(geom, "Polygon"):
-                out.append(
-                    {
-                        "type": "line",
-                        "ll": _pts(poly.exterior.coords),
-                        "verdict": verdict,
-                        "dash": "6 3",
-                        "weight": 2,
-                        "info": info,
-                    }
-                )
-    return out, placed
+            # Claims about the same place (to the map's precision) share one feature.
+            key = json.dumps(
+                [
+                    geom.geom_type,
+                    np.round(shapely.get_coordinates(geom), DECIMALS).tolist(),
+                    along_road,
+                ]
+            )
+            group = groups.setdefault(
+                key, {"geom": geom, "road": along_road, "label": label, "sections": []}
+            )
+            group["sections"].append(claim_section(claim))
+    out = []
+    for group in groups.values():
+        verdicts = {section.pop("v", None) for section in group["sections"]}
+        verdict = verdicts.pop() if len(verdicts) == 1 else "link"  # mixed: neutral dark
+        info = {
+            **_info(
+                k="Claims checked here" if len(group["sections"]) > 1 else "Claim checked here",
+                t=group["label"],
+            ),
+            "sections": group["sections"],
+        }
+        geom = group["geom"]
+        if geom.geom_type == "Point":
+            out.append(
+                {"type": "point", "ll": _ll(geom.x, geom.y), "verdict": verdict, "info": info}
+            )
+            continue
+        for part in _parts(geom, "LineString") or [LineString(geom.exterior.coords)]:
+            line = _pts(part.coords)
+            feature = {"type": "line", "ll": line, "verdict": verdict, "weight": 2.5, "info": info}
+            if group["road"]:
+                feature.update(dash="1 4", weight=3.5, lane=_CLAIM_LANE_PX)
+            else:
+                feature.update(dash="1 4", weight=3, ticks=[line[0], line[-1]])
+                if group["label"]:
+                    feature["label"] = group["label"]
+                    feature["at"] = _along(*part.coords[-2], *part.coords[-1], 0.6)
+            out.append(feature)
+    return out, placed, about_events
 
 
 _NUMBERED_BY = {"tr_mod": "Turkish MoD", "ru_centre": "Russian centre"}
@@ -916,6 +963,20 @@ def _catalogue(layers: Any, model: Any) -> tuple[list[dict[str, Any]], list[dict
         item["o"] = off
     elsewhere.sort(key=lambda d: d.pop("_key"))
     return drawn, elsewhere
+
+
+def _attach_claims(
+    events: list[dict[str, Any]],
+    elsewhere: list[dict[str, Any]],
+    about_events: Mapping[str, list[dict[str, Any]]],
+) -> None:
+    """Add the claims about each catalogued event to its popup."""
+    for item in [*events, *elsewhere]:
+        sections = about_events.get(item["info"].get("foot", ""))
+        if sections:
+            item["info"]["sections"] = [
+                {k: v for k, v in section.items() if k != "v"} for section in sections
+            ]
 
 
 def _codes(values: pd.Series, table: dict[str, int]) -> list[int]:
@@ -1042,9 +1103,8 @@ def map_data(
     )
     rank = {d: i for i, d in enumerate(dates)}
     for item in events:
-        item["r"] = (
-            rank.get(item.pop("date"), -1) if item.get("date") else (item.pop("date") and -1) or -1
-        )
+        date = item.pop("date")
+        item["r"] = rank.get(date, -1) if date else -1
         item.pop("id")
     if claims is None:
         checks = _model_checks(layers, model)
@@ -1053,12 +1113,13 @@ def map_data(
             "modelled (no checked claims were given to the map)."
         )
     else:
-        checks, placed = _claim_features(claims, model)
-        checks = _model_checks(layers, model) + checks
+        checks, placed, about_events = _claim_features(claims, model)
+        _attach_claims(events, elsewhere, about_events)
+        n_events = sum(len(v) for v in about_events.values())
         claims_note = (
             f"Claims layer: {placed} of {len(claims)} checked claims have a place on the map, "
-            "coloured by verdict (teal supported, orange partly, red contradicted, grey not "
-            "checkable)."
+            "coloured by verdict (dark: claims at one place disagree); "
+            f"{n_events} more are about catalogued events and shown in their popups."
         )
     x0, y0, x1, y1 = layers.corridor.total_bounds
     counts = {g: sum(1 for e in events if e["g"] == g) for g in EVENT_GROUPS}
@@ -1123,6 +1184,7 @@ def map_data(
         "counts": counts,
         "imported": imported_note,
         "claims": claims_note,
+        "claims_given": claims is not None,
     }
     layer_list = [
         ("outlines", "Syria and Turkey (outlines)", True),

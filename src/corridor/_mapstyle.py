@@ -40,9 +40,10 @@ PALETTE: dict[str, str] = {
     "protest": "#c51b7d",
     "other": "#4d4d4d",
     "imported": "#37474f",
-    "supported": "#35978f",
-    "contradicted": "#d6604d",
-    "partly": "#e08214",
+    # Claim verdicts: hues the ribbon and the events do not use, drawn dotted.
+    "supported": "#1b7837",
+    "contradicted": "#c2185b",
+    "partly": "#a6611a",
     "unchecked": "#8c8c8c",
 }
 
@@ -210,6 +211,9 @@ def css(map_id: str) -> str:
 .cm-pop-row {{ margin: 1px 0; }}
 .cm-pop-key {{ color: #555; font-weight: 600; }}
 .cm-pop-note {{ margin: 4px 0; white-space: pre-wrap; }}
+.cm-pop-claims {{ margin-top: 8px; }}
+.cm-pop-section {{ border-left: 3px solid #ccc; margin: 4px 0; padding-left: 7px; }}
+.cm-pop-section .cm-pop-title {{ font-size: 12px; }}
 .cm-pop-foot {{ color: #888; font-size: 10px; margin-top: 4px; word-break: break-all; }}
 .cm-pop a {{ word-break: break-word; }}
 .cm-defs {{ position: absolute; width: 0; height: 0; overflow: hidden; }}
@@ -225,7 +229,7 @@ function corridorMapRuntime(map, D) {
   'use strict';
   const S = D.style;
   const R = {map: map, data: D, layers: {}, timed: [], imported: null, step: null};
-  const POPUP = {maxWidth: 340, minWidth: 220, autoPanPadding: [40, 40]};
+  const POPUP = {maxWidth: 340, minWidth: 220, maxHeight: 380, autoPanPadding: [40, 40]};
 
   // ---- DOM helpers: text from the data only ever goes through textContent. ----
   function el(tag, cls, text) {
@@ -284,6 +288,13 @@ function corridorMapRuntime(map, D) {
     (info.notes || []).forEach((n) => add(box, 'p', 'cm-pop-note', n));
     row(box, 'Sources', info.src || []);
     if (info.foot) { add(box, 'div', 'cm-pop-foot', info.foot); }
+    if (info.sections && info.sections.length) {
+      add(box, 'div', 'cm-pop-kicker cm-pop-claims', info.sections.length > 1 ? 'Claims checked' : 'Claim checked');
+      info.sections.forEach((section) => {
+        const block = add(box, 'div', 'cm-pop-section');
+        block.appendChild(infoPopup(section));
+      });
+    }
     return box;
   }
   function withPopup(layer, info) {
@@ -442,7 +453,8 @@ function corridorMapRuntime(map, D) {
       if (c.type === 'point') {
         g.addLayer(withPopup(L.circleMarker(c.ll, {pane: 'cm-checks', radius: 6, color: '#fff', weight: 2, fillColor: colour, fillOpacity: 1}), c.info));
       } else {
-        const line = L.polyline(c.ll, {pane: 'cm-checks', color: colour, weight: c.weight || 2.5, dashArray: c.dash || null, lineCap: 'butt'});
+        const style = {pane: 'cm-checks', color: colour, weight: c.weight || 2.5, dashArray: c.dash || null, lineCap: 'round'};
+        const line = c.lane ? new OffsetLine(c.ll, Object.assign({offset: c.lane}, style)) : L.polyline(c.ll, style);
         g.addLayer(withPopup(line, c.info));
         if (c.label) { g.addLayer(label(c.at, c.label, 'cm-dist', 'center')); }
       }
