@@ -582,7 +582,8 @@ def _judge(model: Any) -> list[dict[str, Any]]:
 
 
 def _distance_lines(model: Any, view: tuple[float, float, float, float]) -> dict[str, Any]:
-    """The lines 25, 30 and 35 km from the border inside Syria, and the band between 25 and 35."""
+    """The lines 25, 30 and 35 km from the border inside Syria (within ``view``), and the band
+    between 25 and 35 km."""
     lon0, lat0, lon1, lat1 = view
     # Enough border on each side that the buffers' ends lie outside the view.
     near = model.border.line.intersection(
@@ -1153,7 +1154,8 @@ def map_data(
         "judge": _judge(model),
         "ribbon": RIBBON_PX,
         "legend_px": _mapstyle.LEGEND_PX,
-        "line30": _distance_lines(model, view),
+        # Over all of the Syrian outline, so that no clipping edge shows when zoomed out.
+        "line30": _distance_lines(model, model.border.syria.bounds),
         "checks": checks,
         "events": events,
         "elsewhere": {

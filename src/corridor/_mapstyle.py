@@ -152,7 +152,7 @@ def css(map_id: str) -> str:
   text-shadow: 0 0 2px #fff, 0 0 3px #fff;
 }}
 .cm-z-lo .leaflet-tooltip.cm-km, .cm-z-lo .leaflet-tooltip.cm-minor,
-.cm-z-lo .leaflet-tooltip.cm-note {{ display: none; }}
+.cm-z-lo .leaflet-tooltip.cm-note, .cm-z-lo .leaflet-tooltip.cm-dist:not(.cm-min) {{ display: none; }}
 .marker-cluster.cm-cluster {{
   background: rgba(255,255,255,.62); border: 1.5px solid {p["imported"]}; border-radius: 50%;
   color: {p["imported"]}; display: flex; align-items: center; justify-content: center;
