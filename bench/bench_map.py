@@ -23,6 +23,17 @@ from corridor.webmap import MAX_IMPORTED_DRAWN, map_html  # noqa: E402
 from test_webmap import page_data, write_acled  # noqa: E402
 
 SIZES = (0, 10_000, 100_000)
+# What one step of the time control costs with imported events: re-clustering half of them.
+_STEP_JS = """
+() => {
+    const I = window.corridorMap.imported;
+    if (!I) { return null; }
+    const started = performance.now();
+    I.cluster.clearLayers();
+    I.cluster.addLayers(I.markers.filter((m, i) => i % 2 === 0));
+    return performance.now() - started;
+}
+"""
 VIEWPORT = (1400, 900)
 
 
@@ -35,7 +46,8 @@ def run(sizes: tuple[int, ...] = SIZES) -> list[dict]:
         Per size: ``imported`` (rows in the file), ``drawn`` (imported events on the map, at most
         ``MAX_IMPORTED_DRAWN``), ``bytes`` (map.html), ``build_s`` (corridor.load plus map_html),
         ``load_s`` (chromium, navigation to the ``load`` event, which includes drawing every
-        layer and clustering), ``page_errors``.
+        layer and clustering), ``step_ms`` (re-clustering half the imported events, what one
+        step of the time control costs; ``None`` without imported events), ``page_errors``.
     """
     from playwright.sync_api import sync_playwright
 
@@ -52,6 +64,7 @@ def run(sizes: tuple[int, ...] = SIZES) -> list[dict]:
                 page.write_text(html, encoding="utf-8")
                 with open_page(browser, page, viewport=VIEWPORT, settle_ms=0) as opened:
                     load_s = opened.load_seconds
+                    step_ms = opened.evaluate(_STEP_JS)
                     errors = list(opened.page_errors)
                 results.append(
                     {
@@ -60,6 +73,7 @@ def run(sizes: tuple[int, ...] = SIZES) -> list[dict]:
                         "bytes": len(html.encode("utf-8")),
                         "build_s": round(build_s, 2),
                         "load_s": round(load_s, 2),
+                        "step_ms": None if step_ms is None else round(step_ms),
                         "page_errors": len(errors),
                     }
                 )
@@ -71,13 +85,14 @@ def run(sizes: tuple[int, ...] = SIZES) -> list[dict]:
 def markdown(results: list[dict]) -> str:
     """The results as a Markdown table."""
     lines = [
-        "| imported events | drawn | map.html | build | load in chromium | page errors |",
-        "|---:|---:|---:|---:|---:|---:|",
+        "| imported events | drawn | map.html | build | load in chromium | time step | page errors |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         lines.append(
             f"| {r['imported']:,} | {r['drawn']:,} | {r['bytes'] / 1e6:.2f} MB | "
-            f"{r['build_s']:.2f} s | {r['load_s']:.2f} s | {r['page_errors']} |"
+            f"{r['build_s']:.2f} s | {r['load_s']:.2f} s | "
+            f"{'–' if r['step_ms'] is None else str(r['step_ms']) + ' ms'} | {r['page_errors']} |"
         )
     lines.append(
         f"\nAt most {MAX_IMPORTED_DRAWN:,} imported events are drawn (the most recent in the "
