@@ -115,13 +115,6 @@ def _text(value: Any) -> str:
     return _UNREPRESENTABLE.sub("\ufffd", str(value))
 
 
-def _num(value: Any, digits: int = 2) -> float | None:
-    if _missing(value):
-        return None
-    number = float(value)
-    return round(number, digits) if math.isfinite(number) else None
-
-
 def _pts(coords: Any) -> list[list[float]]:
     """[lat, lon] pairs rounded to :data:`DECIMALS`, without repeated points."""
     arr = np.round(np.asarray(coords, dtype=float)[:, :2], DECIMALS)
