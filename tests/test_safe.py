@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 from pathlib import Path
 
 import folium
@@ -114,7 +115,9 @@ def test_folium_runs_jinja_in_raw_text(clean_environ):
 def test_inert_text_is_not_executed_by_folium(clean_environ):
     rendered = _render_with_popup(inert("{{ 6*7 }} " + JINJA_PAYLOAD))
     assert "CORRIDOR_PWNED" not in os.environ
-    assert "42 " not in rendered
+    # Evaluated, the payload would start the popup's text as "42 "; folium's random element ids
+    # may end in 42 too, so look for it only where the text goes.
+    assert not re.search(r">\s*42 ", rendered)
     assert "&#123;&#123; 6*7 &#125;&#125;" in rendered
 
 

@@ -3,6 +3,7 @@
 >>> import corridor
 >>> layers = corridor.load()          # GeoDataFrames: places, route, corridor, border, ...
 >>> corridor.build("outputs")         # what `corridor build` does
+>>> corridor.map(layers)              # the interactive map, in Jupyter
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ if TYPE_CHECKING:
     from corridor.pipeline import BuildResult
 
 __version__ = "0.1.0"
-__all__ = ["__version__", "build", "load"]
+__all__ = ["__version__", "build", "load", "map"]
 
 
 def load(**options: Any) -> Any:
@@ -28,3 +29,10 @@ def build(out: str = "outputs", **options: Any) -> BuildResult:
     from corridor.pipeline import build as _build
 
     return _build(out, **options)
+
+
+def map(layers: Any = None, **options: Any) -> Any:
+    """The project's map as a ``folium.Map``; see :func:`corridor.pipeline.interactive_map`."""
+    from corridor.pipeline import interactive_map
+
+    return interactive_map(layers, **options)

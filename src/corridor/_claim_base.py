@@ -183,7 +183,7 @@ def _measure_edges(model: Model) -> Edges:
     # Leave out the square ends, where the edge is the cap rather than a line beside the road.
     keep = (km > sec.km_from + half_km) & (km < sec.km_to - half_km)
     line = route.stretch(sec.km_from, sec.km_to)
-    dist, _, _ = nearest_on_line_m(pts[keep, 0], pts[keep, 1], line, window_m=400, step_m=10)
+    dist, _, _ = nearest_on_line_m(pts[keep, 0], pts[keep, 1], line, window_m=150, step_m=10)
     return Edges(km[keep], side[keep], dist / 1000)
 
 

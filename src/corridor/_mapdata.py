@@ -574,6 +574,29 @@ def _judge(model: Any) -> list[dict[str, Any]]:
     return out
 
 
+#: Simplification of the border before drawing the 25/30/35 km lines from it, in metres.
+BORDER_DRAW_SIMPLIFY_M = 50.0
+
+
+def _border_zones(
+    border_xy: BaseGeometry, distances_km: tuple[int, ...]
+) -> dict[int, BaseGeometry]:
+    """The areas within each distance of the border (metric), built by growing one from the next.
+
+    A buffer of a buffer is the buffer by the summed distance, and growing a smooth polygon is far
+    cheaper than offsetting the wiggly border line 25 km at once (0.05 s against 0.4 s here); at 32
+    segments per quarter circle the result is within 25 m of a 64-segment direct buffer.
+    """
+    zones: dict[int, BaseGeometry] = {}
+    zone = border_xy.buffer(5_000, quad_segs=32).simplify(1.0)
+    grown = 5
+    for d in sorted(distances_km):
+        zone = zone.buffer((d - grown) * 1000, quad_segs=32).simplify(1.0)
+        grown = d
+        zones[d] = zone
+    return zones
+
+
 def _distance_lines(model: Any, view: tuple[float, float, float, float]) -> dict[str, Any]:
     """The lines 25, 30 and 35 km from the border inside Syria (within ``view``), and the band
     between 25 and 35 km."""
@@ -582,13 +605,13 @@ def _distance_lines(model: Any, view: tuple[float, float, float, float]) -> dict
     near = model.border.line.intersection(
         shapely.box(lon0 - 0.6, lat0 - 0.6, lon1 + 0.6, lat1 + 0.6)
     )
-    metric = to_metric(near)
+    # Drawn lines 25-35 km out need no 10 m border detail: 50 m is far below a screen pixel at any
+    # zoom that shows them, and makes the buffers ten times cheaper.
+    metric = to_metric(near).simplify(BORDER_DRAW_SIMPLIFY_M)
     inside = to_metric(model.border.syria.intersection(shapely.box(*view)))
     out: dict[str, Any] = {"info": {}}
-    zones = {}
-    for d in (25, 30, 35):
-        zone = metric.buffer(d * 1000, quad_segs=16)
-        zones[d] = zone
+    zones = _border_zones(metric, (25, 30, 35))
+    for d, zone in zones.items():
         line = shapely.simplify(zone.boundary.intersection(inside), 25)
         out[str(d)] = _lines(to_lonlat(line))
         out["info"][str(d)] = _info(

@@ -40,6 +40,7 @@ OUTPUT_FILES = (
     "rejected_events.csv",
     "claims.json",
     "claims.md",
+    "map.html",
     "corridor.gpkg",
 )
 #: What ``corridor check`` writes.
@@ -131,6 +132,15 @@ def claim_texts(claims: Sequence[ClaimResult]) -> dict[str, str]:
     return {"claims.json": json_text(claims_document(claims)), "claims.md": claims_markdown(claims)}
 
 
+def write_map(path: Path, layers: SimpleNamespace, claims: list[dict]) -> None:
+    """Write the self-contained ``map.html``."""
+    # Imported here: folium's plugins take a tenth of a second to load, and during a build this runs
+    # in the background process, off the critical path.
+    from corridor.webmap import map_html
+
+    path.write_text(map_html(layers, claims=claims), encoding="utf-8", newline="\n")
+
+
 def render(
     model: Model, stage: Path, f: SimpleNamespace, claims: Sequence[ClaimResult]
 ) -> list[Path]:
@@ -160,7 +170,11 @@ def render(
             f.profile, geometry=gpd.points_from_xy(f.profile.lon, f.profile.lat), crs=layers.CRS
         ),
     }
-    with in_background(write_gpkg, stage / "corridor.gpkg", gpkg_layers):
+    map_layers = SimpleNamespace(**vars(f), model=model)
+    with (
+        in_background(write_gpkg, stage / "corridor.gpkg", gpkg_layers),
+        in_background(write_map, stage / "map.html", map_layers, claims_document(claims)),
+    ):
         for name, text in texts.items():
             (stage / name).write_text(text, encoding="utf-8")
         for name, frame in geojson.items():
@@ -239,3 +253,15 @@ def load(
     ns.model = model
     ns.imports = imports
     return ns
+
+
+def interactive_map(layers: SimpleNamespace | None = None, **options: object) -> object:
+    """The project's map as a ``folium.Map`` for Jupyter (from ``layers``, or ``load(**options)``).
+
+    In a notebook folium loads Leaflet from the web as usual; ``map.html`` from a build needs no
+    network.
+    """
+    from corridor.webmap import build_map
+
+    layers = layers if layers is not None else load(**options)  # type: ignore[arg-type]
+    return build_map(layers, claims=claims_document(check_claims(layers.model)))

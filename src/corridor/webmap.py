@@ -93,26 +93,21 @@ def _brace(match: re.Match[str]) -> str:
     return "\\u007b" if match.group() == "{" else "\\u007d"
 
 
-def _is_scalar(value: object) -> bool:
-    return value is None or isinstance(value, str | int | float | bool)
+#: A JSON string literal (the text between its quotes may hold escaped quotes).
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def _escape_braces(match: re.Match[str]) -> str:
+    return _BRACES.sub(_brace, match.group())
 
 
 def _dump(value: Any) -> str:
-    if isinstance(value, Mapping):
-        items = sorted((str(k), v) for k, v in value.items())
-        return "{" + ",".join(f"{_dump(k)}:{_dump(v)}" for k, v in items) + "}"
-    if isinstance(value, list | tuple):
-        if all(_is_scalar(v) for v in value):
-            # A flat list: any brace in its JSON is inside a string.
-            text = json.dumps(
-                list(value), ensure_ascii=False, separators=(",", ":"), allow_nan=False
-            )
-            return _BRACES.sub(_brace, text)
-        return "[" + ",".join(_dump(v) for v in value) + "]"
-    if not _is_scalar(value):
-        msg = f"cannot put a {type(value).__name__} into the map's data"
-        raise TypeError(msg)
-    return _BRACES.sub(_brace, json.dumps(value, ensure_ascii=False, allow_nan=False))
+    # One C-encoded dump of the whole value, then braces escaped inside string literals only: the
+    # structural braces of objects must stay.
+    text = json.dumps(
+        value, ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False
+    )
+    return _JSON_STRING.sub(_escape_braces, text)
 
 
 def script_json(value: Any) -> str:
