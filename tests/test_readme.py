@@ -40,3 +40,16 @@ def test_headline_numbers_match_the_model(model):
     assert number(r"and (\d+)% of the patrol section") == pytest.approx(
         b.verdict["share_of_section"] * 100, abs=0.5
     )
+
+
+def test_claim_counts_match_the_check(model):
+    from collections import Counter
+
+    from corridor.claims import check_claims
+
+    counts = Counter(r.verdict for r in check_claims(model))
+    assert number(r"Of the (\d+) statements checked") == sum(counts.values())
+    assert number(r"\*\*(\d+)\*\* are supported") == counts["supported"]
+    assert number(r"\*\*(\d+)\*\* contradicted") == counts["contradicted"]
+    assert number(r"\*\*(\d+)\*\* hold only partly") == counts["partly"]
+    assert number(r"\*\*(\d+)\*\* cannot be checked") == counts["not_checkable"]
