@@ -42,3 +42,25 @@ def test_background_work_is_done_when_the_block_ends(tmp_path):
     with outputs.in_background(target.write_text, "done"):
         pass
     assert target.read_text() == "done"
+
+
+def nothing():
+    pass
+
+
+def test_worker_runs_its_job_and_reports_failure(tmp_path):
+    target = tmp_path / "job.txt"
+    ok = outputs.Worker(nothing)
+    ok.submit(target.write_text, "done")
+    ok.wait()
+    assert target.read_text() == "done"
+    bad = outputs.Worker(nothing)
+    bad.submit(fail, tmp_path / "y")
+    with pytest.raises(OutputError, match="disk full"):
+        bad.wait()
+
+
+def test_an_unused_worker_is_stopped():
+    idle = outputs.Worker(nothing)
+    idle.close()
+    assert idle._process is None or not idle._process.is_alive()

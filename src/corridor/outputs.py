@@ -217,6 +217,69 @@ def in_background(func: Callable[..., None], *args: Any) -> Iterator[None]:
         raise OutputError(msg)
 
 
+def _worker(prepare: Callable[[], None], conn: Connection) -> None:
+    prepare()
+    job = conn.recv()
+    if job is None:
+        return
+    func, args = job
+    try:
+        func(*args)
+    except Exception as exc:  # noqa: BLE001 - any failure is reported to the parent, which raises it
+        conn.send(f"{type(exc).__name__}: {exc}")
+        raise SystemExit(1) from None
+    conn.send(None)
+
+
+class Worker:
+    """A forked process that runs ``prepare`` at once, then one job it is sent later.
+
+    A build starts one before computing, so that the map's code (folium takes a quarter of a second
+    to import) loads on the second core meanwhile. Where fork is not available, ``prepare`` and the
+    job run in this process when the job is submitted.
+    """
+
+    def __init__(self, prepare: Callable[[], None]) -> None:
+        self._prepare = prepare
+        self._process = None
+        self._job = ""
+        try:
+            context = multiprocessing.get_context("fork")
+        except ValueError:
+            return
+        self._conn, child = context.Pipe()
+        self._process = context.Process(target=_worker, args=(prepare, child))
+        self._process.start()
+
+    def submit(self, func: Callable[..., None], *args: Any) -> None:
+        """Send the job; without a worker process, run it here and now."""
+        if self._process is None:
+            self._prepare()
+            func(*args)
+            return
+        self._job = getattr(func, "__name__", "output")
+        self._conn.send((func, args))
+
+    def wait(self) -> None:
+        """Wait for the submitted job; raise :class:`OutputError` if it failed."""
+        if self._process is None:
+            return
+        try:
+            problem = self._conn.recv()
+        except EOFError:  # it died without a word
+            problem = None
+        self._process.join()
+        if problem or self._process.exitcode != 0:
+            msg = f"writing {self._job} failed: {problem or 'the worker stopped'}"
+            raise OutputError(msg)
+
+    def close(self) -> None:
+        """Stop the worker if no job was sent (a build that failed early need not wait for it)."""
+        if self._process is not None and not self._job and self._process.is_alive():
+            self._process.terminate()
+            self._process.join()
+
+
 @contextmanager
 def staged(out_dir: Path) -> Iterator[Path]:
     """Yield a staging folder; on success move its files into ``out_dir``, on failure discard it."""

@@ -18,6 +18,7 @@ from corridor.events import catalogue_table, patrol_lines, tag
 from corridor.imports import ImportResult, read_events
 from corridor.model import Model, compute
 from corridor.outputs import (
+    Worker,
     csv_text,
     in_background,
     json_text,
@@ -132,19 +133,37 @@ def claim_texts(claims: Sequence[ClaimResult]) -> dict[str, str]:
     return {"claims.json": json_text(claims_document(claims)), "claims.md": claims_markdown(claims)}
 
 
-def write_map(path: Path, layers: SimpleNamespace, claims: list[dict]) -> None:
-    """Write the self-contained ``map.html``."""
-    # Imported here: folium's plugins take a tenth of a second to load, and during a build this runs
-    # in the background process, off the critical path.
-    from corridor.webmap import map_html
+def _load_map_code() -> None:
+    import corridor.webmap  # noqa: F401 - folium and its plugins: a quarter of a second
 
-    path.write_text(map_html(layers, claims=claims), encoding="utf-8", newline="\n")
+
+def write_map(path: Path, data: dict, facts: dict, layer_list: list) -> None:
+    """Write the self-contained ``map.html`` from the map's data (see ``_mapdata.map_data``)."""
+    from corridor.webmap import map_from_data, page_html
+
+    path.write_text(
+        page_html(map_from_data(data, facts, layer_list)), encoding="utf-8", newline="\n"
+    )
 
 
 def render(
-    model: Model, stage: Path, f: SimpleNamespace, claims: Sequence[ClaimResult]
+    model: Model,
+    stage: Path,
+    f: SimpleNamespace,
+    claims: Sequence[ClaimResult],
+    worker: Worker | None = None,
 ) -> list[Path]:
-    """Write every output file of ``model`` (its layers ``f``) into ``stage``; return their paths."""
+    """Write every output file of ``model`` (its layers ``f``) into ``stage``; return their paths.
+
+    ``worker`` draws the map (it has the map code loaded already); without one a worker is made.
+    """
+    from corridor._mapdata import map_data
+
+    worker = worker or Worker(_load_map_code)
+    data, facts, layer_list = map_data(
+        SimpleNamespace(**vars(f), model=model), claims=claims_document(claims)
+    )
+    worker.submit(write_map, stage / "map.html", data, facts, layer_list)
     texts = {
         **claim_texts(claims),
         "border_check.json": json_text(border_check_document(model)),
@@ -170,16 +189,13 @@ def render(
             f.profile, geometry=gpd.points_from_xy(f.profile.lon, f.profile.lat), crs=layers.CRS
         ),
     }
-    map_layers = SimpleNamespace(**vars(f), model=model)
-    with (
-        in_background(write_gpkg, stage / "corridor.gpkg", gpkg_layers),
-        in_background(write_map, stage / "map.html", map_layers, claims_document(claims)),
-    ):
+    with in_background(write_gpkg, stage / "corridor.gpkg", gpkg_layers):
         for name, text in texts.items():
             (stage / name).write_text(text, encoding="utf-8")
         for name, frame in geojson.items():
             with (stage / name).open("w", encoding="utf-8") as handle:
                 write_geojson(frame, handle)
+    worker.wait()
     return [stage / name for name in OUTPUT_FILES]
 
 
@@ -198,13 +214,18 @@ def build(
     The model and every layer are computed before anything is written; the files are then staged and
     moved into place together, so a failure at any point leaves the previous outputs untouched.
     """
-    model = compute(section=section, half_width_km=half_width_km, route_file=route_file)
-    imports = read_imports(model, events, strict=strict, progress=progress)
-    f = frames(model, imports)
-    claims = check_claims(model)
-    out_dir = Path(out)
-    with staged(out_dir) as stage:
-        render(model, stage, f, claims)
+    # The map's code loads in a second process while this one computes.
+    worker = Worker(_load_map_code)
+    try:
+        model = compute(section=section, half_width_km=half_width_km, route_file=route_file)
+        imports = read_imports(model, events, strict=strict, progress=progress)
+        f = frames(model, imports)
+        claims = check_claims(model)
+        out_dir = Path(out)
+        with staged(out_dir) as stage:
+            render(model, stage, f, claims, worker)
+    finally:
+        worker.close()
     return BuildResult(
         model=model,
         out_dir=out_dir,

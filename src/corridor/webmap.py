@@ -293,7 +293,17 @@ def build_map(
     """
     if max_imported < 0:
         raise InputError(f"max_imported must be 0 or more, not {max_imported}")
-    data, facts, layer_list = map_data(layers, claims=claims, max_imported=max_imported)
+    return map_from_data(*map_data(layers, claims=claims, max_imported=max_imported))
+
+
+def map_from_data(
+    data: dict[str, Any], facts: dict[str, Any], layer_list: Sequence[tuple[str, str, bool]]
+) -> folium.Map:
+    """The folium map for what :func:`corridor._mapdata.map_data` computed.
+
+    Split from :func:`build_map` so that a build can compute the data while another process loads
+    folium, and hand it over (it is plain data, small enough to send).
+    """
     south, west = data["bounds"][0]
     north, east = data["bounds"][1]
     m = _Map(
@@ -358,5 +368,9 @@ def map_html(
     corridor.offline.OfflineAssetError
         If the page would still load a script, stylesheet, font or image from the network.
     """
-    m = build_map(layers, claims=claims, max_imported=max_imported)
+    return page_html(build_map(layers, claims=claims, max_imported=max_imported))
+
+
+def page_html(m: folium.Map) -> str:
+    """The map as one self-contained HTML page (see :func:`map_html`)."""
     return make_self_contained(m.get_root().render())
