@@ -1,7 +1,6 @@
 """The event catalogue: schema, vocabularies, numbering, provenance and rejection of broken records."""
 
 import copy
-import csv
 import json
 from pathlib import Path
 
@@ -17,47 +16,15 @@ from corridor.catalogue import (
     load_catalogue,
     validate_catalogue,
 )
+from corridor.places import known_place_ids
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_REFERENCE = REPO.parent / "shared" / "reference"
 
-# The ids agreed for the gazetteer. TODO: drop once geodata/places.csv carries all of them.
-FALLBACK_PLACE_IDS = frozenset(
-    [
-        "latakia",
-        "ain-al-hawr",
-        "bdama",
-        "jisr-al-shughur",
-        "muhambal",
-        "urum-al-jawz",
-        "kafr-shalaya",
-        "ariha",
-        "al-mastumah",
-        "al-nayrab",
-        "tronba",
-        "saraqib",
-        "sarmin",
-        "idlib",
-        "aleppo",
-        "moscow",
-        "ankara",
-        "msibin",
-        "al-kafir",
-        "al-ghassaniyah",
-        "bsanqul",
-    ]
-)
-
 
 def allowed_place_ids() -> frozenset[str]:
-    """Ids in the committed gazetteer files, plus the agreed list for rows not written yet."""
-    ids = set(FALLBACK_PLACE_IDS)
-    for name in ("places.csv", "places_derived.csv"):
-        path = REPO / "geodata" / name
-        if path.exists():
-            with path.open(encoding="utf-8", newline="") as handle:
-                ids.update(row["id"] for row in csv.DictReader(handle))
-    return frozenset(ids)
+    """Every id in the committed gazetteer files (registry and derived places)."""
+    return known_place_ids()
 
 
 @pytest.fixture(scope="module")

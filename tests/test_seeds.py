@@ -2,7 +2,6 @@
 broken input with a message that names the field."""
 
 import copy
-import csv
 import json
 import re
 from pathlib import Path
@@ -12,49 +11,17 @@ import pytest
 from corridor._data import geodata_path
 from corridor._errors import InputError
 from corridor.catalogue import load_catalogue
+from corridor.places import known_place_ids
 from corridor.seeds import CHECK_KINDS, SeedRecord, load_seed, load_seeds, seeds_dir, validate_seed
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_SEEDS = REPO.parent / "shared" / "seeds"
 KM_PER_MILE = 1.609344
 
-# The ids agreed for the gazetteer. TODO: drop once geodata/places.csv carries all of them.
-FALLBACK_PLACE_IDS = frozenset(
-    [
-        "latakia",
-        "ain-al-hawr",
-        "bdama",
-        "jisr-al-shughur",
-        "muhambal",
-        "urum-al-jawz",
-        "kafr-shalaya",
-        "ariha",
-        "al-mastumah",
-        "al-nayrab",
-        "tronba",
-        "saraqib",
-        "sarmin",
-        "idlib",
-        "aleppo",
-        "moscow",
-        "ankara",
-        "msibin",
-        "al-kafir",
-        "al-ghassaniyah",
-        "bsanqul",
-    ]
-)
-
 
 def allowed_place_ids() -> frozenset[str]:
-    """Ids in the committed gazetteer files, plus the agreed list for rows not written yet."""
-    ids = set(FALLBACK_PLACE_IDS)
-    for name in ("places.csv", "places_derived.csv"):
-        path = REPO / "geodata" / name
-        if path.exists():
-            with path.open(encoding="utf-8", newline="") as handle:
-                ids.update(row["id"] for row in csv.DictReader(handle))
-    return frozenset(ids)
+    """Every id in the committed gazetteer files (registry and derived places)."""
+    return known_place_ids()
 
 
 @pytest.fixture(scope="module")

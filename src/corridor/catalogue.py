@@ -219,14 +219,14 @@ def _date_problems(event: Mapping[str, Any]) -> list[tuple[str, str]]:
         return []
     if not isinstance(date, str) or not _DATE_PATTERNS[precision].fullmatch(date):
         return [("date", f"{date!r} does not match date_precision {precision!r}")]
-    if not _is_real_date(date):
+    if not is_real_date(date):
         return [("date", f"{date!r} is not a calendar date")]
     if not str(event["id"]).startswith(date + "-"):
         return [("id", f"must start with the event's date {date!r}")]
     return []
 
 
-def _is_real_date(text: str) -> bool:
+def is_real_date(text: str) -> bool:
     """True for a valid ISO year, year-month or calendar day."""
     parts = [int(part) for part in text.split("-")]
     parts += [1] * (3 - len(parts))

@@ -181,42 +181,6 @@ def _gdal_config(**options: str) -> Iterator[None]:
         pyogrio.set_gdal_config_options(old)
 
 
-def _child(func: Callable[..., None], args: tuple, conn: Connection) -> None:
-    try:
-        func(*args)
-    except Exception as exc:  # noqa: BLE001 - any failure is reported to the parent, which raises it
-        conn.send(f"{type(exc).__name__}: {exc}")
-        raise SystemExit(1) from None
-    conn.send(None)
-
-
-@contextmanager
-def in_background(func: Callable[..., None], *args: Any) -> Iterator[None]:
-    """Run ``func(*args)`` in a forked process while the ``with`` body runs, then wait for it.
-
-    The GeoPackage (SQLite, written by GDAL while holding the GIL) and the GeoJSON (Python) take
-    about as long as each other for many events; on two cores they are written side by side. Where
-    fork is not available the call simply runs first.
-    """
-    try:
-        context = multiprocessing.get_context("fork")
-    except ValueError:
-        func(*args)
-        yield
-        return
-    receive, send = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(func, args, send))
-    process.start()
-    try:
-        yield
-    finally:
-        process.join()
-    problem = receive.recv() if receive.poll() else "it ended without reporting"
-    if process.exitcode != 0 or problem:
-        msg = f"writing {getattr(func, '__name__', 'output')} failed: {problem}"
-        raise OutputError(msg)
-
-
 def _worker(prepare: Callable[[], None], conn: Connection) -> None:
     prepare()
     job = conn.recv()
@@ -278,6 +242,25 @@ class Worker:
         if self._process is not None and not self._job and self._process.is_alive():
             self._process.terminate()
             self._process.join()
+
+
+def _nothing() -> None:
+    """Nothing to prepare."""
+
+
+@contextmanager
+def in_background(func: Callable[..., None], *args: Any) -> Iterator[None]:
+    """Run ``func(*args)`` in a forked process while the ``with`` body runs, then wait for it.
+
+    The GeoPackage (SQLite, written by GDAL while holding the GIL) and the GeoJSON (Python) take
+    about as long as each other for many events; on two cores they are written side by side.
+    """
+    worker = Worker(_nothing)
+    worker.submit(func, *args)
+    try:
+        yield
+    finally:
+        worker.wait()
 
 
 @contextmanager

@@ -259,6 +259,11 @@ def read_derived_places(path: Path | None = None) -> list[DerivedPlace]:
     return derived
 
 
+def known_place_ids() -> frozenset[str]:
+    """Every place id the project knows: registry rows and derived places."""
+    return frozenset([p.id for p in read_registry_places()] + [d.id for d in read_derived_places()])
+
+
 def load_gazetteer(path: Path | None = None) -> Gazetteer:
     """Return the registry places (without the derived ones, which need a route)."""
     return Gazetteer(read_registry_places(path))
@@ -287,6 +292,7 @@ __all__ = [
     "DerivedPlace",
     "Gazetteer",
     "Place",
+    "known_place_ids",
     "load_gazetteer",
     "normalize_name",
     "place_at",

@@ -12,13 +12,12 @@ import json
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import asdict, dataclass
-from datetime import date as calendar_date
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from corridor._data import data_dir
 from corridor._errors import InputError
-from corridor.catalogue import OUTCOMES, SEED_ID
+from corridor.catalogue import OUTCOMES, SEED_ID, is_real_date
 
 PUBLISHED_PRECISIONS: frozenset[str] = frozenset({"day", "month", "year"})
 BASES: frozenset[str] = frozenset({"stated", "inferred"})
@@ -143,14 +142,7 @@ class SeedRecord:
 
 def seeds_dir() -> Path:
     """Return the folder of seed records: ``corridor/seeds`` in a wheel, ``seeds/`` in a checkout."""
-    packaged = Path(str(resources.files("corridor") / "seeds"))
-    if packaged.is_dir():
-        return packaged
-    checkout = Path(__file__).resolve().parents[2] / "seeds"
-    if checkout.is_dir():
-        return checkout
-    msg = f"the corridor seeds folder is missing (looked in {packaged} and {checkout})"
-    raise FileNotFoundError(msg)
+    return data_dir("seeds")
 
 
 def load_seeds(
@@ -499,7 +491,7 @@ def _check_problems(
         for end in ("from", "to"):
             value = check[end]
             if value is not None and not (
-                isinstance(value, str) and _PARTIAL_DATE.fullmatch(value) and _real_date(value)
+                isinstance(value, str) and _PARTIAL_DATE.fullmatch(value) and is_real_date(value)
             ):
                 bad(end, "must be null or an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)")
         if check["value"] is not None:
@@ -517,18 +509,8 @@ def _date_matches(value: Any, precision: str) -> bool:
         isinstance(value, str)
         and pattern is not None
         and pattern.fullmatch(value) is not None
-        and _real_date(value)
+        and is_real_date(value)
     )
-
-
-def _real_date(text: str) -> bool:
-    parts = [int(part) for part in text.split("-")]
-    parts += [1] * (3 - len(parts))
-    try:
-        calendar_date(*parts)
-    except ValueError:
-        return False
-    return True
 
 
 def _is_text(value: Any) -> bool:
