@@ -62,27 +62,25 @@ def geometry_json(geom: shapely.Geometry | None) -> dict | None:
     return {"type": mapping["type"], "coordinates": _round_coords(mapping["coordinates"])}
 
 
+def _json_scalar(value: Any) -> str:
+    """One value as JSON text; missing and non-finite numbers are null."""
+    if value is None or value is pd.NA:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value) if math.isfinite(value) else "null"
+    if isinstance(value, str):
+        return encode_basestring(value)
+    return json.dumps(_clean(value), ensure_ascii=False, separators=(",", ":"))
+
+
 def _literals(series: pd.Series) -> np.ndarray:
-    """Each value of a column as JSON text, computed column-wise (repeated values encoded once)."""
-    if pd.api.types.is_bool_dtype(series):
-        values = series.to_numpy(dtype=object)
-        out = ["null" if v is pd.NA or v is None else ("true" if v else "false") for v in values]
-        return np.asarray(out, dtype=object)
-    if pd.api.types.is_numeric_dtype(series):
-        numbers = series.to_numpy(dtype=float, na_value=np.nan)
-        integral = pd.api.types.is_integer_dtype(series)
-        out = [
-            "null" if not math.isfinite(v) else (str(int(v)) if integral else repr(v))
-            for v in numbers.tolist()
-        ]
-        return np.asarray(out, dtype=object)
+    """Each value of a column as JSON text, each distinct value encoded once."""
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    encoded = [
-        encode_basestring(u)
-        if isinstance(u, str)
-        else json.dumps(_clean(u), ensure_ascii=False, separators=(",", ":"))
-        for u in uniques
-    ]
+    encoded = [_json_scalar(v) for v in uniques.tolist()]
     encoded.append("null")  # code -1: missing
     return np.asarray(encoded, dtype=object)[codes]
 
@@ -181,11 +179,12 @@ def _gdal_config(**options: str) -> Iterator[None]:
         pyogrio.set_gdal_config_options(old)
 
 
-def _worker(prepare: Callable[[], None], conn: Connection) -> None:
+def _worker(prepare: Callable[[], None], conn: Connection, job: tuple | None) -> None:
     prepare()
-    job = conn.recv()
     if job is None:
-        return
+        job = conn.recv()
+        if job is None:
+            return
     func, args = job
     try:
         func(*args)
@@ -203,16 +202,25 @@ class Worker:
     job run in this process when the job is submitted.
     """
 
-    def __init__(self, prepare: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        prepare: Callable[[], None],
+        job: tuple[Callable[..., None], tuple] | None = None,
+    ) -> None:
+        """Fork now; ``job``, when given, is run right after ``prepare`` (nothing is sent).
+
+        A job given here reaches the child through fork's copy of memory; one given to
+        :meth:`submit` later is pickled through a pipe, so it should be small.
+        """
         self._prepare = prepare
         self._process = None
-        self._job = ""
+        self._job = getattr(job[0], "__name__", "output") if job else ""
         try:
             context = multiprocessing.get_context("fork")
         except ValueError:
             return
         self._conn, child = context.Pipe()
-        self._process = context.Process(target=_worker, args=(prepare, child))
+        self._process = context.Process(target=_worker, args=(prepare, child, job))
         self._process.start()
 
     def submit(self, func: Callable[..., None], *args: Any) -> None:
@@ -255,8 +263,9 @@ def in_background(func: Callable[..., None], *args: Any) -> Iterator[None]:
     The GeoPackage (SQLite, written by GDAL while holding the GIL) and the GeoJSON (Python) take
     about as long as each other for many events; on two cores they are written side by side.
     """
-    worker = Worker(_nothing)
-    worker.submit(func, *args)
+    worker = Worker(_nothing, job=(func, args))
+    if worker._process is None:  # no fork here: run it now
+        func(*args)
     try:
         yield
     finally:
