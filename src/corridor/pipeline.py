@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -137,13 +138,19 @@ def _load_map_code() -> None:
     import corridor.webmap  # noqa: F401 - folium and its plugins: a quarter of a second
 
 
-def write_map(path: Path, data: dict, facts: dict, layer_list: list) -> None:
-    """Write the self-contained ``map.html`` from the map's data (see ``_mapdata.map_data``)."""
+def write_map(path: Path, layers: SimpleNamespace, claims: list[dict]) -> None:
+    """Write the self-contained ``map.html`` from the layers."""
+    from corridor.webmap import map_html
+
+    path.write_text(map_html(layers, claims=claims), encoding="utf-8", newline="\n")
+
+
+def write_map_page(path: Path, data: dict, facts: dict, layer_list: list) -> None:
+    """Write ``map.html`` from the map's data (``_mapdata.map_data``), already computed."""
     from corridor.webmap import map_from_data, page_html
 
-    path.write_text(
-        page_html(map_from_data(data, facts, layer_list)), encoding="utf-8", newline="\n"
-    )
+    page = page_html(map_from_data(data, facts, layer_list))
+    path.write_text(page, encoding="utf-8", newline="\n")
 
 
 def render(
@@ -155,15 +162,20 @@ def render(
 ) -> list[Path]:
     """Write every output file of ``model`` (its layers ``f``) into ``stage``; return their paths.
 
-    ``worker`` draws the map (it has the map code loaded already); without one a worker is made.
+    Without imported events the map is what takes longest: ``worker`` has loaded the map's code
+    meanwhile and is sent the map's small data. With them, the GeoJSON takes longest, and the map is
+    drawn beside it in a fork that has the layers in memory (none is sent). ``worker`` is ``None``
+    for that case.
     """
-    from corridor._mapdata import map_data
+    map_layers = SimpleNamespace(**vars(f), model=model)
+    claims_doc = claims_document(claims)
+    if worker is not None:
+        from corridor._mapdata import map_data
 
-    worker = worker or Worker(_load_map_code)
-    data, facts, layer_list = map_data(
-        SimpleNamespace(**vars(f), model=model), claims=claims_document(claims)
-    )
-    worker.submit(write_map, stage / "map.html", data, facts, layer_list)
+        worker.submit(write_map_page, stage / "map.html", *map_data(map_layers, claims=claims_doc))
+        map_job: AbstractContextManager = nullcontext()
+    else:
+        map_job = in_background(write_map, stage / "map.html", map_layers, claims_doc)
     texts = {
         **claim_texts(claims),
         "border_check.json": json_text(border_check_document(model)),
@@ -189,13 +201,14 @@ def render(
             f.profile, geometry=gpd.points_from_xy(f.profile.lon, f.profile.lat), crs=layers.CRS
         ),
     }
-    with in_background(write_gpkg, stage / "corridor.gpkg", gpkg_layers):
+    with map_job, in_background(write_gpkg, stage / "corridor.gpkg", gpkg_layers):
         for name, text in texts.items():
             (stage / name).write_text(text, encoding="utf-8")
         for name, frame in geojson.items():
             with (stage / name).open("w", encoding="utf-8") as handle:
                 write_geojson(frame, handle)
-    worker.wait()
+    if worker is not None:
+        worker.wait()
     return [stage / name for name in OUTPUT_FILES]
 
 
@@ -214,8 +227,8 @@ def build(
     The model and every layer are computed before anything is written; the files are then staged and
     moved into place together, so a failure at any point leaves the previous outputs untouched.
     """
-    # The map's code loads in a second process while this one computes.
-    worker = Worker(_load_map_code)
+    # Without imported events, the map's code loads in a second process while this one computes.
+    worker = None if events else Worker(_load_map_code)
     try:
         model = compute(section=section, half_width_km=half_width_km, route_file=route_file)
         imports = read_imports(model, events, strict=strict, progress=progress)
@@ -225,7 +238,8 @@ def build(
         with staged(out_dir) as stage:
             render(model, stage, f, claims, worker)
     finally:
-        worker.close()
+        if worker is not None:
+            worker.close()
     return BuildResult(
         model=model,
         out_dir=out_dir,
