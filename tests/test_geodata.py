@@ -19,6 +19,8 @@ import shapely
 from pyproj import Geod
 from shapely.geometry import Point, Polygon, box, shape
 
+from corridor.places import REGISTRY_COLUMNS
+
 ROOT = Path(__file__).resolve().parents[1]
 GEODATA = ROOT / "geodata"
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -28,20 +30,7 @@ import extract_places  # noqa: E402
 
 GEOD = Geod(ellps="WGS84")
 CLIP_BBOX = (35.2, 34.9, 38.0, 37.3)
-COLUMNS = [
-    "id",
-    "name",
-    "name_ar",
-    "alt_names",
-    "lat",
-    "lon",
-    "source",
-    "source_url",
-    "geonames_id",
-    "derivation",
-    "uncertainty_m",
-    "note",
-]
+COLUMNS = list(REGISTRY_COLUMNS)  # the loader's own expectation
 OWN_FILES = {
     "geodata/border_tr_sy.geojson",
     "geodata/syria_near.geojson",

@@ -184,6 +184,20 @@ def _read_csv(
     return frame, rejected
 
 
+def _kinds(values: pd.Series) -> pd.Series:
+    """A user's event kinds in the project's form (``Peaceful protest`` -> ``peaceful_protest``);
+    blank ones become ``report``."""
+    kind = values.fillna("").astype(str).str.strip().str.lower()
+    kind = kind.str.replace(r"[\s/-]+", "_", regex=True)
+    return kind.where(kind != "", "report")
+
+
+def _ids(values: pd.Series, path: Path, rows: pd.Series) -> pd.Series:
+    """The rows' own ids, or ``FILE-STEM:ROW`` where a row has none."""
+    ids = values.astype("object").where(values.notna(), "").astype(str)
+    return ids.where(ids.str.strip() != "", path.stem + ":" + rows.astype(str))
+
+
 class _Checker:
     """Collects rejections column by column and keeps a mask of the rows still good."""
 
@@ -277,9 +291,7 @@ def _read_acled(path: Path, text: str, progress: Callable[[str], None] | None) -
     lon, lat = _check_coordinates(check, frame["latitude"], frame["longitude"], required=True)
     tp = frame.get("time_precision", pd.Series("1", index=frame.index)).astype(str).str.strip()
     gp = frame.get("geo_precision", pd.Series("", index=frame.index)).astype(str).str.strip()
-    stem = path.stem
-    ids = frame.get("event_id_cnty", pd.Series("", index=frame.index)).astype(str)
-    ids = ids.where(ids.str.strip() != "", stem + ":" + frame["_row"].astype(str))
+    ids = _ids(frame.get("event_id_cnty", pd.Series("", index=frame.index)), path, frame["_row"])
     kind = frame["event_type"].map(ACLED_KIND).fillna("report")
     table = pd.DataFrame(
         {
@@ -372,23 +384,15 @@ def _read_plain(
         lon[i], lat[i] = found.lon, found.lat
         place_ids.iloc[i] = found.id
         uncertainty[i] = found.uncertainty_m
-    kind = (
-        col("kind")
-        .fillna("")
-        .astype(str)
-        .str.strip()
-        .str.lower()
-        .str.replace(r"[\s/-]+", "_", regex=True)
-    )
-    ids = col("id").astype(str)
-    ids = ids.where(ids.str.strip() != "", path.stem + ":" + frame["_row"].astype(str))
+    kind = _kinds(col("kind"))
+    ids = _ids(col("id"), path, frame["_row"])
     table = pd.DataFrame(
         {
             "id": ids,
             "origin": path.name,
             "date": date,
             "date_precision": precision,
-            "kind": kind.where(kind != "", "report"),
+            "kind": kind,
             "outcome": pd.NA,
             "description": col("description"),
             "sources": col("source"),
@@ -455,19 +459,15 @@ def _read_geojson(path: Path, text: str) -> ImportResult:
         lambda i: f"{frame['date'].iloc[i]!r} is not a date (use YYYY-MM-DD)",
     )
     lon, lat = _check_coordinates(check, frame["latitude"], frame["longitude"], required=True)
-    kind = frame["kind"].str.strip().str.lower().str.replace(r"[\s/-]+", "_", regex=True)
-    ids = (
-        frame["id"]
-        .where(frame["id"].notna(), path.stem + ":" + frame["_row"].astype(str))
-        .astype(str)
-    )
+    kind = _kinds(frame["kind"])
+    ids = _ids(frame["id"], path, frame["_row"])
     table = pd.DataFrame(
         {
             "id": ids,
             "origin": path.name,
             "date": date,
             "date_precision": precision,
-            "kind": kind.where(kind != "", "report"),
+            "kind": kind,
             "outcome": pd.NA,
             "description": frame["description"],
             "sources": frame["source"].map(
