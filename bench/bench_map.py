@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import corridor  # noqa: E402
 from browser import launch, open_page  # noqa: E402
-from corridor.webmap import MAX_IMPORTED_DRAWN, map_html  # noqa: E402
+from corridor.webmap.page import MAX_IMPORTED_DRAWN, map_html  # noqa: E402
 from test_webmap import page_data, write_acled  # noqa: E402
 
 SIZES = (0, 10_000, 100_000)

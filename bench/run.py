@@ -46,9 +46,9 @@ def build_vs_import(tmp: Path) -> dict:
 
 def edge_accuracy() -> list[dict]:
     """Worst and mean edge error against geodesic truth, per projection and buffer setting."""
-    from corridor.accuracy import buffer_in, edge_errors_m
-    from corridor.model import compute
-    from corridor.projection import COMPARISON_CRS
+    from corridor.geo.accuracy import buffer_in, edge_errors_m
+    from corridor.geo.model import compute
+    from corridor.geo.projection import COMPARISON_CRS
 
     m = compute()
     rows = []
@@ -77,7 +77,7 @@ def naive_baseline(csv_path: Path) -> float:
     import pandas as pd
 
     import corridor
-    from corridor.projection import CORRIDOR_CRS
+    from corridor.geo.projection import CORRIDOR_CRS
 
     t = time.perf_counter()
     layers = corridor.load()

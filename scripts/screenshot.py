@@ -23,7 +23,7 @@ MAX_BYTES = 500_000
 def build_page(folder: Path) -> Path:
     """Write the map page into ``folder`` the way ``corridor build`` does, and return its path."""
     import corridor
-    from corridor.webmap import map_html
+    from corridor.webmap.page import map_html
 
     corridor.build(folder)
     page = folder / "map.html"
@@ -31,7 +31,7 @@ def build_page(folder: Path) -> Path:
         layers = corridor.load()
         claims = None
         try:
-            from corridor.claims import check_claims, claims_document
+            from corridor.claims.check import check_claims, claims_document
         except ImportError:
             pass
         else:

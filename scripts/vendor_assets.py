@@ -2,9 +2,9 @@
 
 Each npm package is fetched with ``npm pack`` into the git-ignored ``.cache/npm/`` and checked
 against the integrity pinned below before anything is read from it. Only the files a map needs
-are copied to ``src/corridor/_assets/vendor/<name>@<version>/``, next to the package's licence,
-and ``src/corridor/_assets/manifest.json`` records where every byte came from and which CDN
-address each file stands in for. ``corridor.offline`` reads that manifest at run time; npm is
+are copied to ``src/corridor/webmap/assets/vendor/<name>@<version>/``, next to the package's licence,
+and ``src/corridor/webmap/assets/manifest.json`` records where every byte came from and which CDN
+address each file stands in for. ``corridor.webmap.offline`` reads that manifest at run time; npm is
 never needed to build or install the project.
 
 Run from the repository root::
@@ -480,7 +480,7 @@ def vendor_package(pkg: Package) -> dict[str, object]:
 
 
 def main() -> int:
-    """Rebuild ``src/corridor/_assets/vendor/`` and ``manifest.json`` from the npm registry."""
+    """Rebuild ``src/corridor/webmap/assets/vendor/`` and ``manifest.json`` from the npm registry."""
     if shutil.which("npm") is None:
         print("npm is needed to re-derive the vendored assets", file=sys.stderr)
         return 2
@@ -491,7 +491,7 @@ def main() -> int:
     manifest = {
         "about": (
             "Files folium 0.20.0 maps load from CDNs, copied from npm registry tarballs by "
-            "scripts/vendor_assets.py; corridor.offline inlines them into map HTML."
+            "scripts/vendor_assets.py; corridor.webmap.offline inlines them into map HTML."
         ),
         "folium": "0.20.0",
         "packages": packages,

@@ -5,9 +5,9 @@ import pytest
 import shapely
 from shapely.affinity import translate
 
-from corridor.border import BorderData, check_border
-from corridor.geodesy import GEOD
-from corridor.model import compute
+from corridor.geo.border import BorderData, check_border
+from corridor.geo.geodesy import GEOD
+from corridor.geo.model import compute
 
 
 @pytest.fixture(scope="module")

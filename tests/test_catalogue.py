@@ -8,7 +8,7 @@ import pytest
 
 from corridor._data import geodata_path
 from corridor._errors import InputError
-from corridor.catalogue import (
+from corridor.events.catalogue import (
     DATE_PRECISIONS,
     KINDS,
     OUTCOMES,
@@ -16,7 +16,7 @@ from corridor.catalogue import (
     load_catalogue,
     validate_catalogue,
 )
-from corridor.places import known_place_ids
+from corridor.geo.places import known_place_ids
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_REFERENCE = REPO.parent / "shared" / "reference"

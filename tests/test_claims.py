@@ -7,10 +7,8 @@ import json
 import pytest
 from shapely.affinity import translate
 
-from corridor._claim_base import Context
-from corridor.border import BorderData, check_border
-from corridor.catalogue import events_by_id, load_catalogue
-from corridor.claims import (
+from corridor.claims.base import Context
+from corridor.claims.check import (
     BASES,
     KM_PER_MILE,
     REFERENCE_SOURCES,
@@ -22,9 +20,11 @@ from corridor.claims import (
     summary_line,
     where_features,
 )
-from corridor.model import compute
-from corridor.outputs import json_text
-from corridor.seeds import load_seeds
+from corridor.claims.seeds import load_seeds
+from corridor.events.catalogue import events_by_id, load_catalogue
+from corridor.export.text import json_text
+from corridor.geo.border import BorderData, check_border
+from corridor.geo.model import compute
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +114,7 @@ def test_half_width_supported_and_six_km_wide_contradicted(by_id):
 
 
 def test_width_transect_is_twelve_km_across(by_id):
-    from corridor.geodesy import distance_m
+    from corridor.geo.geodesy import distance_m
 
     (n_lon, n_lat), (r_lon, r_lat), (s_lon, s_lat) = by_id["004-six-km-wide"].where["coords"]
     assert distance_m(n_lon, n_lat, r_lon, r_lat) == pytest.approx(6000, abs=1)

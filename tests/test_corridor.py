@@ -5,10 +5,10 @@ import pytest
 import shapely
 
 from corridor._errors import InputError, UnknownPlaceError
-from corridor.accuracy import edge_errors_m, edge_samples
-from corridor.border import load_border_data
-from corridor.corridor import build_corridor, parse_section, resolve_section
-from corridor.model import compute
+from corridor.geo.accuracy import edge_errors_m, edge_samples
+from corridor.geo.border import load_border_data
+from corridor.geo.buffer import build_corridor, parse_section, resolve_section
+from corridor.geo.model import compute
 
 
 @pytest.fixture(scope="module")

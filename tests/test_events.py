@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 import corridor
-from corridor.border import distance_to_border_m
-from corridor.geodesy import nearest_on_line_m
-from corridor.tagging import STUDY_AREA_KM, Tagger
+from corridor.events.tagging import STUDY_AREA_KM, Tagger
+from corridor.geo.border import distance_to_border_m
+from corridor.geo.geodesy import nearest_on_line_m
 
 
 @pytest.fixture(scope="module")

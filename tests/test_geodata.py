@@ -19,7 +19,7 @@ import shapely
 from pyproj import Geod
 from shapely.geometry import Point, Polygon, box, shape
 
-from corridor.places import REGISTRY_COLUMNS
+from corridor.geo.places import REGISTRY_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
 GEODATA = ROOT / "geodata"

@@ -8,10 +8,10 @@ import pytest
 
 import corridor
 from corridor._errors import InputError
-from corridor.imports import read_events
-from corridor.model import locate_derived
-from corridor.places import load_gazetteer
-from corridor.route import route_from_places
+from corridor.events.readers import read_events
+from corridor.geo.model import locate_derived
+from corridor.geo.places import load_gazetteer
+from corridor.geo.route import route_from_places
 
 ACLED_HEADER = (
     "event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,"

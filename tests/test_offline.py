@@ -1,4 +1,4 @@
-"""corridor.offline: a folium map as one HTML file that works with the network cut off.
+"""corridor.webmap.offline: a folium map as one HTML file that works with the network cut off.
 
 The browser tests open each page in chromium with every non-file request aborted, so a page
 that still needed a CDN would show up as page errors, blocked requests and missing layers.
@@ -22,20 +22,20 @@ import pytest
 from folium import plugins
 
 from browser import open_page
-from corridor import offline
 from corridor._errors import CorridorError
-from corridor._safe import inert, inert_data
-from corridor.offline import (
+from corridor.webmap import offline
+from corridor.webmap.offline import (
     OfflineAssetError,
     asset_licences,
     asset_manifest,
     external_references,
     make_self_contained,
 )
+from corridor.webmap.safe import inert, inert_data
 from test_safe import hostile_strings
 
 REPO = Path(__file__).resolve().parents[1]
-ASSETS = Path("src/corridor/_assets")
+ASSETS = Path("src/corridor/webmap/assets")
 # Synthetic test positions around the middle of the corridor; not data.
 CENTRE = (35.80, 36.65)
 TILE_HOST = "tile.openstreetmap.org"
@@ -138,7 +138,7 @@ def _only_tiles_blocked(blocked: list[tuple[str, str]]) -> bool:
 
 def test_manifest_matches_the_committed_files():
     manifest = asset_manifest()
-    root = Path(str(resources.files("corridor").joinpath("_assets")))
+    root = Path(str(resources.files("corridor").joinpath("webmap/assets")))
     listed = set()
     for pkg in manifest["packages"]:
         assert re.fullmatch(r"sha512-[A-Za-z0-9+/]{86}==", pkg["integrity"]), pkg["name"]
@@ -177,7 +177,7 @@ def test_no_vendored_file_is_ignored_by_git():
 
 
 def test_manifest_is_written_deterministically():
-    text = resources.files("corridor").joinpath("_assets/manifest.json").read_text("utf-8")
+    text = resources.files("corridor").joinpath("webmap/assets/manifest.json").read_text("utf-8")
     again = json.dumps(json.loads(text), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     assert text == again
 

@@ -35,7 +35,7 @@ def test_wheel_carries_the_data(wheel):
     ):
         assert needed in names
     assert any(n.startswith("corridor/seeds/") and n.endswith(".json") for n in names)
-    assert any(n.startswith("corridor/_assets/") for n in names)
+    assert any(n.startswith("corridor/webmap/assets/") for n in names)
 
 
 def test_installed_wheel_loads_without_the_checkout(wheel, tmp_path):

@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 
 from corridor._errors import InputError, UnknownPlaceError
-from corridor.geodesy import distance_m
-from corridor.model import locate_derived
-from corridor.places import load_gazetteer, normalize_name, read_derived_places
-from corridor.route import route_from_places
+from corridor.geo.geodesy import distance_m
+from corridor.geo.model import locate_derived
+from corridor.geo.places import load_gazetteer, normalize_name, read_derived_places
+from corridor.geo.route import route_from_places
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from corridor.model import compute
+from corridor.geo.model import compute
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 
@@ -45,7 +45,7 @@ def test_headline_numbers_match_the_model(model):
 def test_claim_counts_match_the_check(model):
     from collections import Counter
 
-    from corridor.claims import check_claims
+    from corridor.claims.check import check_claims
 
     counts = Counter(r.verdict for r in check_claims(model))
     assert number(r"Of the (\d+) statements checked") == sum(counts.values())

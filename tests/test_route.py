@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from corridor._errors import InputError
-from corridor.geodesy import cumulative_m
-from corridor.places import load_gazetteer
-from corridor.route import read_route_file, route_from_places
+from corridor.geo.geodesy import cumulative_m
+from corridor.geo.places import load_gazetteer
+from corridor.geo.route import read_route_file, route_from_places
 
 
 @pytest.fixture(scope="module")

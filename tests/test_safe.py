@@ -1,4 +1,4 @@
-"""corridor._safe: untrusted text and URLs made harmless, and still readable in a browser."""
+"""corridor.webmap.safe: untrusted text and URLs made harmless, and still readable in a browser."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import jinja2
 import pytest
 
 from browser import open_page
-from corridor._safe import inert, inert_data, link, safe_url
+from corridor.webmap.safe import inert, inert_data, link, safe_url
 
 HOSTILE_FILE = Path(__file__).with_name("hostile_strings.txt")
 

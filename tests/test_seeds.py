@@ -10,9 +10,16 @@ import pytest
 
 from corridor._data import geodata_path
 from corridor._errors import InputError
-from corridor.catalogue import load_catalogue
-from corridor.places import known_place_ids
-from corridor.seeds import CHECK_KINDS, SeedRecord, load_seed, load_seeds, seeds_dir, validate_seed
+from corridor.claims.seeds import (
+    CHECK_KINDS,
+    SeedRecord,
+    load_seed,
+    load_seeds,
+    seeds_dir,
+    validate_seed,
+)
+from corridor.events.catalogue import load_catalogue
+from corridor.geo.places import known_place_ids
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_SEEDS = REPO.parent / "shared" / "seeds"

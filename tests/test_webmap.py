@@ -1,4 +1,4 @@
-"""corridor.webmap without a browser: the page is self-contained, deterministic, small, and what it
+"""corridor.webmap.page without a browser: the page is self-contained, deterministic, small, and what it
 draws agrees with the model; untrusted text stays text (the browser half is test_webmap_browser.py).
 """
 
@@ -17,10 +17,10 @@ import pytest
 
 import corridor
 from corridor._errors import InputError
-from corridor.border import distance_to_border_m
-from corridor.geodesy import distance_m
-from corridor.offline import external_references
-from corridor.webmap import MAX_IMPORTED_DRAWN, build_map, map_html, script_json
+from corridor.geo.border import distance_to_border_m
+from corridor.geo.geodesy import distance_m
+from corridor.webmap.offline import external_references
+from corridor.webmap.page import MAX_IMPORTED_DRAWN, build_map, map_html, script_json
 from test_safe import hostile_strings
 
 ACLED_HEADER = [
@@ -344,7 +344,7 @@ def test_catalogue_popups_have_source_links(data):
 
 
 def test_links_are_http_only():
-    from corridor._mapdata import _links
+    from corridor.webmap.data import _links
 
     assert _links([("a", "https://x.org/p"), ("b", "javascript:alert(1)"), ("c", "//evil")]) == [
         ["a", "https://x.org/p"],
@@ -526,7 +526,7 @@ def test_claims_are_drawn_where_they_apply(layers):
 
 
 def test_checked_claims_of_the_claims_module_are_placed(layers):
-    claims_module = pytest.importorskip("corridor.claims")
+    claims_module = pytest.importorskip("corridor.claims.check")
     claims = claims_module.claims_document(claims_module.check_claims(layers.model))
     data = page_data(map_html(layers, claims=claims))
     placed = [s["foot"] for c in data["checks"] for s in c["info"]["sections"]]
@@ -551,7 +551,7 @@ def test_without_claims_the_model_shows_width_and_tronba(data, layers):
 
 
 def test_runtime_script_can_sit_inside_a_script_element():
-    from corridor._mapstyle import RUNTIME_JS, css
+    from corridor.webmap.style import RUNTIME_JS, css
 
     for text in (RUNTIME_JS, css("map_1")):
         assert "</script" not in text.lower() and "<!--" not in text

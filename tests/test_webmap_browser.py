@@ -11,7 +11,7 @@ import pytest
 
 import corridor
 from browser import open_page
-from corridor.webmap import map_html
+from corridor.webmap.page import map_html
 from test_safe import hostile_strings
 from test_webmap import page_data, write_acled, write_hostile
 
@@ -277,7 +277,7 @@ def test_page_opened_from_another_folder_still_works(browser, catalogue_map, tmp
 
 
 def test_claims_show_where_they_apply(browser, tmp_path):
-    claims_module = pytest.importorskip("corridor.claims")
+    claims_module = pytest.importorskip("corridor.claims.check")
     layers = corridor.load()
     claims = claims_module.claims_document(claims_module.check_claims(layers.model))
     html = map_html(layers, claims=claims)

@@ -59,7 +59,7 @@ def build(
     ] = False,
 ) -> None:
     """Build the corridor and write GeoJSON, CSV, JSON and a GeoPackage into OUT."""
-    from corridor.claims import summary_line
+    from corridor.claims.check import summary_line
     from corridor.pipeline import build as run_build
     from corridor.report import border_report, events_report
 
@@ -94,7 +94,7 @@ def check(
     route: Annotated[Path | None, typer.Option(help="As for build.")] = None,
 ) -> None:
     """Check what the seed articles claim against the model (also run by build)."""
-    from corridor.claims import summary_line
+    from corridor.claims.check import summary_line
     from corridor.pipeline import check as run_check
 
     width = _positive_km(half_width_km)
@@ -109,9 +109,9 @@ def check(
 @app.command()
 def place(name: Annotated[str, typer.Argument(help="A place name, in any spelling.")]) -> None:
     """Look a place up by any spelling and show its position and source."""
-    from corridor.model import locate_derived
-    from corridor.places import load_gazetteer
-    from corridor.route import route_from_places
+    from corridor.geo.model import locate_derived
+    from corridor.geo.places import load_gazetteer
+    from corridor.geo.route import route_from_places
 
     registry = load_gazetteer()
     p = locate_derived(registry, route_from_places(registry)).find(name)

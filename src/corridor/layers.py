@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 from shapely.geometry import LineString, Point
 
-from corridor.corridor import Corridor
-from corridor.model import Model
-from corridor.route import CONFIDENCE
+from corridor.geo.buffer import Corridor
+from corridor.geo.model import Model
+from corridor.geo.route import CONFIDENCE
 
 CRS = "EPSG:4326"
 

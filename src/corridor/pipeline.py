@@ -13,21 +13,17 @@ import pandas as pd
 
 from corridor import layers
 from corridor._errors import InputError
-from corridor.claims import ClaimResult, check_claims, claims_document, claims_markdown
-from corridor.corridor import DEFAULT_HALF_WIDTH_KM, DEFAULT_SECTION
-from corridor.events import catalogue_table, patrol_lines, tag
-from corridor.imports import ImportResult, read_events
-from corridor.model import Model, compute
-from corridor.outputs import (
-    Worker,
-    csv_text,
-    in_background,
-    json_text,
-    staged,
-    write_geojson,
-    write_gpkg,
-)
-from corridor.tagging import Tagger
+from corridor.claims.check import ClaimResult, check_claims, claims_document, claims_markdown
+from corridor.events.layer import catalogue_table, patrol_lines, tag
+from corridor.events.readers import ImportResult, read_events
+from corridor.events.tagging import Tagger
+from corridor.export.background import Worker, in_background
+from corridor.export.geojson import write_geojson
+from corridor.export.gpkg import write_gpkg
+from corridor.export.staging import staged
+from corridor.export.text import csv_text, json_text
+from corridor.geo.buffer import DEFAULT_HALF_WIDTH_KM, DEFAULT_SECTION
+from corridor.geo.model import Model, compute
 
 #: The output files, in the order they are listed to the user. Downstream users rely on these names.
 OUTPUT_FILES = (
@@ -135,19 +131,19 @@ def claim_texts(claims: Sequence[ClaimResult]) -> dict[str, str]:
 
 
 def _load_map_code() -> None:
-    import corridor.webmap  # noqa: F401 - folium and its plugins: a quarter of a second
+    import corridor.webmap.page  # noqa: F401 - folium and its plugins: a quarter of a second
 
 
 def write_map(path: Path, layers: SimpleNamespace, claims: list[dict]) -> None:
     """Write the self-contained ``map.html`` from the layers."""
-    from corridor.webmap import map_html
+    from corridor.webmap.page import map_html
 
     path.write_text(map_html(layers, claims=claims), encoding="utf-8", newline="\n")
 
 
 def write_map_page(path: Path, data: dict, facts: dict, layer_list: list) -> None:
     """Write ``map.html`` from the map's data (``_mapdata.map_data``), already computed."""
-    from corridor.webmap import map_from_data, page_html
+    from corridor.webmap.page import map_from_data, page_html
 
     page = page_html(map_from_data(data, facts, layer_list))
     path.write_text(page, encoding="utf-8", newline="\n")
@@ -170,7 +166,7 @@ def render(
     map_layers = SimpleNamespace(**vars(f), model=model)
     claims_doc = claims_document(claims)
     if worker is not None:
-        from corridor._mapdata import map_data
+        from corridor.webmap.data import map_data
 
         worker.submit(write_map_page, stage / "map.html", *map_data(map_layers, claims=claims_doc))
         map_job: AbstractContextManager = nullcontext()
@@ -296,7 +292,7 @@ def interactive_map(layers: SimpleNamespace | None = None, **options: object) ->
     In a notebook folium loads Leaflet from the web as usual; ``map.html`` from a build needs no
     network.
     """
-    from corridor.webmap import build_map
+    from corridor.webmap.page import build_map
 
     layers = layers if layers is not None else load(**options)  # type: ignore[arg-type]
     return build_map(layers, claims=claims_document(check_claims(layers.model)))

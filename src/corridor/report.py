@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 import geopandas as gpd
 
-from corridor.imports import ImportResult
-from corridor.model import Model
+from corridor.events.readers import ImportResult
+from corridor.geo.model import Model
 
 #: How many bad rows the terminal shows; rejected_events.csv has them all.
 SHOWN_REJECTIONS = 10

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from corridor._claim_base import (
+from corridor.claims.base import (
     ABOUT_TOLERANCE_KM,
     APPROX_DAYS,
     AXIS_HALF_SECTOR_DEG,
@@ -18,7 +18,7 @@ from corridor._claim_base import (
 )
 
 if TYPE_CHECKING:
-    from corridor.claims import ClaimResult
+    from corridor.claims.check import ClaimResult
 
 _INTRO = (
     "Each statement the five seed articles make (as recorded, in the project's words, in `seeds/`) "

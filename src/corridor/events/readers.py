@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 
 from corridor._errors import InputError, UnknownPlaceError
-from corridor.places import Gazetteer
-from corridor.tagging import REGION
+from corridor.events.tagging import REGION
+from corridor.geo.places import Gazetteer
 
 #: ACLED's own fields, kept as they are (see the project's notes on the ACLED format).
 ACLED_FIELDS = (

@@ -2,7 +2,7 @@
 
 Folium links Leaflet, jQuery and every plugin from CDNs, so with no network its page is blank.
 :func:`make_self_contained` swaps each of those links for the same file copied from the npm
-registry (``corridor/_assets/vendor/``, described by ``manifest.json``), drops the ones a map
+registry (``corridor/webmap/assets/vendor/``, described by ``manifest.json``), drops the ones a map
 never uses, turns the images and fonts the stylesheets need into ``data:`` URIs, and then
 refuses (:class:`OfflineAssetError`) to return a page that would still load a script, a
 stylesheet, a font or an image from elsewhere. Tile URL templates inside the map's JavaScript
@@ -14,7 +14,7 @@ Usage::
     Path("map.html").write_text(html, encoding="utf-8", newline="\\n")
 
 This module only deals with where code comes from. Text from users' files must be made safe
-*before* folium renders it (``corridor._safe.inert``): folium executes template syntax in it
+*before* folium renders it (``corridor.webmap.safe.inert``): folium executes template syntax in it
 while rendering, which no later step can undo.
 """
 
@@ -68,7 +68,7 @@ class OfflineAssetError(CorridorError):
         super().__init__(message)
 
 
-_ASSETS = resources.files("corridor").joinpath("_assets")
+_ASSETS = resources.files("corridor").joinpath("webmap/assets")
 
 _FONT_AWESOME_CSS = (
     "https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@6.2.0/css/all.min.css"
@@ -316,7 +316,7 @@ def _package_file(package: str, path: str) -> _Vendored:
 def _read(directory: str, path: str, sha256: str) -> bytes:
     data = _ASSETS.joinpath(*directory.split("/"), *path.split("/")).read_bytes()
     if hashlib.sha256(data).hexdigest() != sha256:
-        msg = f"corridor/_assets/{directory}/{path} does not match manifest.json; reinstall"
+        msg = f"corridor/webmap/assets/{directory}/{path} does not match manifest.json; reinstall"
         raise OfflineAssetError([], message=msg)
     return data
 
@@ -382,6 +382,8 @@ def _icon_default_script() -> str:
     icons = {
         option: _data_uri(_package_file(_LEAFLET, path)) for option, path in _LEAFLET_ICONS.items()
     }
+    # The comment names the inliner as it was named when map.html was first published, so that
+    # moving this module does not change the page's bytes.
     return _script(
         "/* corridor.offline: Leaflet's default marker images */\n"
         'L.Icon.Default.imagePath = "";\n'
@@ -482,7 +484,7 @@ def _replacement(
         return None  # used but not vendored: the final check reports it with a hint
     if url == _ROTATE_CSS:
         rules = _rotate_css(own)
-        return _style(f"/* corridor.offline: icon rotation */\n{rules}\n") if rules else ""
+        return _style(f"/* corridor.webmap.offline: icon rotation */\n{rules}\n") if rules else ""
     item = _by_url().get(url)
     if item is None:
         return None

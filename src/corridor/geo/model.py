@@ -10,8 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
-from corridor.border import BorderCheck, BorderData, check_border, load_border_data
-from corridor.corridor import (
+from corridor.geo.border import BorderCheck, BorderData, check_border, load_border_data
+from corridor.geo.buffer import (
     DEFAULT_HALF_WIDTH_KM,
     DEFAULT_SECTION,
     Corridor,
@@ -20,8 +20,8 @@ from corridor.corridor import (
     parse_section,
     resolve_section,
 )
-from corridor.places import Gazetteer, Place, load_gazetteer, place_at, read_derived_places
-from corridor.route import Route, read_route_file, route_from_places
+from corridor.geo.places import Gazetteer, Place, load_gazetteer, place_at, read_derived_places
+from corridor.geo.route import Route, read_route_file, route_from_places
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ def compute(
     lon = np.array([p.lon for p in places])
     lat = np.array([p.lat for p in places])
     km, side = route.locate(lon, lat)
-    from corridor.geodesy import nearest_on_line_m
+    from corridor.geo.geodesy import nearest_on_line_m
 
     offset_m, _, _ = nearest_on_line_m(lon, lat, route.line, window_m=2000, step_m=10)
     check = check_border(route, corridor, places, border)

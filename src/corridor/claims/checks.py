@@ -1,7 +1,7 @@
 """Checkers for what the model can measure: widths, miles, the border, the roads and where places lie.
 
-Each takes a claim's ``check`` parameters and the :class:`~corridor._claim_base.Context` and returns a
-:class:`~corridor._claim_base.Finding`; the tolerances they use are in :mod:`corridor._claim_base`.
+Each takes a claim's ``check`` parameters and the :class:`~corridor.claims.base.Context` and returns a
+:class:`~corridor.claims.base.Finding`; the tolerances they use are in :mod:`corridor.claims.base`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from corridor._claim_base import (
+from corridor.claims.base import (
     ABOUT_TOLERANCE_KM,
     AXIS_HALF_SECTOR_DEG,
     COMPASS_HALF_SECTOR_DEG,
@@ -33,7 +33,7 @@ from corridor._claim_base import (
     runs,
     share_verdict,
 )
-from corridor.geodesy import GEOD, nearest_on_line_m
+from corridor.geo.geodesy import GEOD, nearest_on_line_m
 
 _COMPASS = {"N": 0, "NE": 45, "E": 90, "SE": 135, "S": 180, "SW": 225, "W": 270, "NW": 315}
 _COMPASS_WORD = {

@@ -3,7 +3,7 @@
 Tagging must keep up with analysts who load all of ACLED's Syria data (a million rows), so it works on
 arrays: the points are projected once, nearest road and border segments are found with STRtrees, and
 planar distances in the conformal projection are turned into ground metres with the projection's
-scale factor. The tests hold the results to the geodesic ones (:mod:`corridor.geodesy`) within 0.1%.
+scale factor. The tests hold the results to the geodesic ones (:mod:`corridor.geo.geodesy`) within 0.1%.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import shapely
 from pyproj import Proj
 from shapely.geometry.base import BaseGeometry
 
-from corridor.model import Model
-from corridor.projection import CORRIDOR_CRS, lonlat_to_xy, to_metric
+from corridor.geo.model import Model
+from corridor.geo.projection import CORRIDOR_CRS, lonlat_to_xy, to_metric
 
 #: Where the projection still measures the border distance well (Syria and its neighbours).
 REGION = (34.0, 32.0, 43.5, 38.5)  # lon_min, lat_min, lon_max, lat_max

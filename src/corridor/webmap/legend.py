@@ -1,7 +1,7 @@
 """The corridor map's legend, its hidden SVG definitions and the attribution line, as HTML.
 
 Everything here is the project's own wording; the few values that come from the model or the data
-(areas, distances, counts, file attributions) pass through :func:`corridor._safe.inert`. The HTML
+(areas, distances, counts, file attributions) pass through :func:`corridor.webmap.safe.inert`. The HTML
 goes into the page as it is (never through folium's template engine) and the map's script moves
 the legend into a Leaflet control.
 """
@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from corridor._mapstyle import PALETTE, ROAD_DASH
-from corridor._safe import inert
+from corridor.webmap.safe import inert
+from corridor.webmap.style import PALETTE, ROAD_DASH
 
 _OSM = '<a href="https://www.openstreetmap.org/copyright" target="_blank" rel="noopener noreferrer">OpenStreetMap</a>'
 _GEONAMES = (

@@ -16,10 +16,10 @@ from shapely.geometry import MultiLineString, shape
 from shapely.geometry.base import BaseGeometry
 
 from corridor._data import geodata_path
-from corridor.corridor import Corridor
-from corridor.geodesy import nearest_on_line_m
-from corridor.places import Place
-from corridor.route import Route
+from corridor.geo.buffer import Corridor
+from corridor.geo.geodesy import nearest_on_line_m
+from corridor.geo.places import Place
+from corridor.geo.route import Route
 
 #: The figure the articles give, and the tolerance that "about" earns it. A round "30 km" (AA, also
 #: given as 19 miles) reads as "to the nearest 10 km", so distances from 25 to 35 km agree with it.

@@ -14,7 +14,7 @@ from pyproj import Geod
 from shapely.geometry import LineString
 from shapely.geometry.base import BaseGeometry
 
-from corridor.projection import lonlat_to_xy, xy_to_lonlat
+from corridor.geo.projection import lonlat_to_xy, xy_to_lonlat
 
 GEOD = Geod(ellps="WGS84")
 

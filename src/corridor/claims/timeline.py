@@ -1,7 +1,7 @@
 """Checkers against the event catalogue and the calendar: dates, patrol outcomes and numbers, durations.
 
-Each takes a claim's ``check`` parameters and the :class:`~corridor._claim_base.Context` and returns a
-:class:`~corridor._claim_base.Finding`.
+Each takes a claim's ``check`` parameters and the :class:`~corridor.claims.base.Context` and returns a
+:class:`~corridor.claims.base.Finding`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from corridor._claim_base import APPROX_DAYS, Context, Finding, not_checkable, num
+from corridor.claims.base import APPROX_DAYS, Context, Finding, not_checkable, num
 
 
 def _span(text: str, precision: str | None = None) -> tuple[date, date]:

@@ -20,9 +20,9 @@ from shapely.ops import linemerge
 
 from corridor._data import geodata_path
 from corridor._errors import InputError
-from corridor.geodesy import cumulative_m, densify
-from corridor.places import Gazetteer, Place
-from corridor.projection import lonlat_to_xy
+from corridor.geo.geodesy import cumulative_m, densify
+from corridor.geo.places import Gazetteer, Place
+from corridor.geo.projection import lonlat_to_xy
 
 #: Spacing of the geodesic densification of the named-place line, in metres. At 250 m, the chord of
 #: the projected polyline departs from the geodesic by far less than a millimetre.
@@ -293,7 +293,7 @@ def read_route_file(path: Path, gazetteer: Gazetteer) -> Route:
 def _snap_places(
     bare: Route, path: Path, gazetteer: Gazetteer, definition: list[dict[str, str]]
 ) -> Route:
-    from corridor.geodesy import nearest_on_line_m
+    from corridor.geo.geodesy import nearest_on_line_m
 
     ids = [row["place_id"] for row in definition]
     lon = np.array([gazetteer[i].lon for i in ids])

@@ -1,6 +1,6 @@
 """What the claim checkers share: tolerances, facts from outside the model, and the check context.
 
-The tolerances are module constants, each with the reason for its size; :mod:`corridor.claims`
+The tolerances are module constants, each with the reason for its size; :mod:`corridor.claims.check`
 re-exports them. A checker takes a claim's ``check`` parameters and a :class:`Context` (the model and
 the event catalogue) and returns a :class:`Finding`.
 """
@@ -15,10 +15,10 @@ from typing import Any
 
 import numpy as np
 
-from corridor import border
-from corridor.accuracy import edge_samples
-from corridor.geodesy import nearest_on_line_m
-from corridor.model import Model
+from corridor.geo import border
+from corridor.geo.accuracy import edge_samples
+from corridor.geo.geodesy import nearest_on_line_m
+from corridor.geo.model import Model
 
 #: The international mile, exactly (1959 agreement).
 KM_PER_MILE = 1.609344

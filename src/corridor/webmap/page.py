@@ -8,7 +8,7 @@ How it is put together, and why:
 
 - Folium supplies the page, the Leaflet map, the basemaps, the layer menu and the plugins
   (measure, full screen, minimap, scale). Every thematic layer is drawn by the map's own script
-  (:data:`corridor._mapstyle.RUNTIME_JS`) from one JSON block in the page; folium only names the
+  (:data:`corridor.webmap.style.RUNTIME_JS`) from one JSON block in the page; folium only names the
   layers, so the layer menu lists them and switches them.
 - Folium renders each element's output a second time as a Jinja template, so text it carries can
   run Python while the map is built. The JSON block, the legend and the script therefore go into
@@ -39,10 +39,10 @@ from folium.elements import JSCSSMixin
 from folium.map import Layer
 from folium.template import Template
 
-from corridor import _legend, _mapstyle
 from corridor._errors import InputError
-from corridor._mapdata import IMPORTED_TEXT_CHARS, MAX_IMPORTED_DRAWN, map_data
-from corridor.offline import make_self_contained
+from corridor.webmap import legend, style
+from corridor.webmap.data import IMPORTED_TEXT_CHARS, MAX_IMPORTED_DRAWN, map_data
+from corridor.webmap.offline import make_self_contained
 
 __all__ = ["IMPORTED_TEXT_CHARS", "MAX_IMPORTED_DRAWN", "build_map", "map_html", "script_json"]
 
@@ -189,11 +189,11 @@ class _Runtime(JSCSSMixin, MacroElement):
         legend_id = f"cm-legend-{map_id}"
         data = {**self.data, "ids": {"legend": legend_id}}
         name = self.get_name()
-        figure.header.add_child(_Raw(f"<style>{_mapstyle.css(map_id)}</style>"), name=name + "_css")
-        figure.header.add_child(_Raw(f"<script>{_mapstyle.RUNTIME_JS}</script>"), name=name + "_js")
+        figure.header.add_child(_Raw(f"<style>{style.css(map_id)}</style>"), name=name + "_css")
+        figure.header.add_child(_Raw(f"<script>{style.RUNTIME_JS}</script>"), name=name + "_js")
         body = (
-            _legend.hatch_defs()
-            + _legend.legend_html(legend_id, self.legend_facts)
+            legend.hatch_defs()
+            + legend.legend_html(legend_id, self.legend_facts)
             + f'<script type="application/json" id="{self.data_id}">{script_json(data)}</script>'
         )
         figure.html.add_child(_Raw(body), name=name + "_body")
@@ -299,7 +299,7 @@ def build_map(
 def map_from_data(
     data: dict[str, Any], facts: dict[str, Any], layer_list: Sequence[tuple[str, str, bool]]
 ) -> folium.Map:
-    """The folium map for what :func:`corridor._mapdata.map_data` computed.
+    """The folium map for what :func:`corridor.webmap.data.map_data` computed.
 
     Split from :func:`build_map` so that a build can compute the data while another process loads
     folium, and hand it over (it is plain data, small enough to send).
@@ -365,7 +365,7 @@ def map_html(
 
     Raises
     ------
-    corridor.offline.OfflineAssetError
+    corridor.webmap.offline.OfflineAssetError
         If the page would still load a script, stylesheet, font or image from the network.
     """
     return page_html(build_map(layers, claims=claims, max_imported=max_imported))

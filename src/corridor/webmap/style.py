@@ -1,11 +1,11 @@
 """How the corridor map looks and behaves in the browser: palette, marker symbols, CSS and the script.
 
 The map's layers are drawn by one script (:data:`RUNTIME_JS`) from a JSON data block that
-:mod:`corridor.webmap` writes into the page. The script builds every popup, label and list with
+:mod:`corridor.webmap.page` writes into the page. The script builds every popup, label and list with
 DOM calls and ``textContent``; it never hands text from the data to ``innerHTML``, so a hostile
 event description stays text. Links are made only for ``http``/``https`` addresses.
 
-The palette is one dict so that the legend (:mod:`corridor._legend`) and the drawing share it. Its
+The palette is one dict so that the legend (:mod:`corridor.webmap.legend`) and the drawing share it. Its
 hierarchy, from quiet to loud: the land and country outlines (greys), the corridor halves (pale
 fills: warm for the Turkish-patrolled north, cool for the Russian-patrolled south), the 30 km check
 (a translucent casing under the road), the road and the border (near-black lines), then the

@@ -12,10 +12,10 @@ import shapely
 from pyproj import CRS
 from shapely.geometry.base import BaseGeometry
 
-from corridor.corridor import QUAD_SEGS, Section, buffer_sides
-from corridor.geodesy import nearest_on_line_m
-from corridor.projection import CORRIDOR_CRS, to_lonlat, to_metric
-from corridor.route import Route
+from corridor.geo.buffer import QUAD_SEGS, Section, buffer_sides
+from corridor.geo.geodesy import nearest_on_line_m
+from corridor.geo.projection import CORRIDOR_CRS, to_lonlat, to_metric
+from corridor.geo.route import Route
 
 
 def edge_samples(polygon: BaseGeometry, *, spacing_deg: float = 0.001) -> np.ndarray:

@@ -1,8 +1,8 @@
 """Every claim of the seed articles checked against the model: stated value, model value, verdict, evidence.
 
 :func:`check_claims` runs one checker per check kind (:data:`CHECKERS`; the geographic ones are in
-:mod:`corridor._claim_checks`, the catalogue and calendar ones in :mod:`corridor._claim_events`, and the
-tolerances, each with its justification, in :mod:`corridor._claim_base`) over every claim in ``seeds/``,
+:mod:`corridor.claims.checks`, the catalogue and calendar ones in :mod:`corridor.claims.timeline`, and the
+tolerances, each with its justification, in :mod:`corridor.claims.base`) over every claim in ``seeds/``,
 plus three statements from the research record of where Tronba lies. :func:`claims_document` and :func:`claims_markdown` give the
 content of ``claims.json`` and ``claims.md``; :func:`where_features` turns the claims that have a place
 into GeoJSON for the map.
@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from corridor._claim_base import (
+from corridor.claims.base import (
     ABOUT_TOLERANCE_KM,
     APPROX_DAYS,
     AXIS_HALF_SECTOR_DEG,
@@ -31,7 +31,7 @@ from corridor._claim_base import (
     Finding,
     not_checkable,
 )
-from corridor._claim_checks import (
+from corridor.claims.checks import (
     check_border_distance,
     check_half_width,
     check_place_offset,
@@ -40,16 +40,16 @@ from corridor._claim_checks import (
     check_total_width,
     check_unit_conversion,
 )
-from corridor._claim_events import (
+from corridor.claims.report import claims_markdown, summary_line
+from corridor.claims.seeds import Claim, SeedRecord, Stated, load_seeds
+from corridor.claims.timeline import (
     check_duration,
     check_event_date,
     check_patrol_number,
     check_patrol_outcome,
 )
-from corridor._claim_report import claims_markdown, summary_line
-from corridor.catalogue import events_by_id, load_catalogue
-from corridor.model import Model
-from corridor.seeds import Claim, SeedRecord, Stated, load_seeds
+from corridor.events.catalogue import events_by_id, load_catalogue
+from corridor.geo.model import Model
 
 __all__ = [
     "ABOUT_TOLERANCE_KM",
@@ -272,7 +272,7 @@ def check_claims(
     Parameters
     ----------
     model
-        The computed model (:func:`corridor.model.compute`).
+        The computed model (:func:`corridor.geo.model.compute`).
     seeds, catalogue
         Seed records and catalogue events; by default the committed ones.
     reference

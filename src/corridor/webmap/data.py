@@ -4,7 +4,7 @@
 as ``[lat, lon]`` rounded to :data:`DECIMALS`, popups as small "info" dicts of rows, notes and
 links), the numbers the legend states, and the entries of the layer menu. Text from the data is
 kept as text here (only unprintable characters become U+FFFD); the script shows it with
-``textContent``. URLs are kept only when :func:`corridor._safe.safe_url` accepts them (plain
+``textContent``. URLs are kept only when :func:`corridor.webmap.safe.safe_url` accepts them (plain
 http or https).
 """
 
@@ -23,14 +23,14 @@ import shapely
 from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
 
-from corridor import _legend, _mapstyle
 from corridor._errors import InputError
-from corridor._safe import inert, safe_url
-from corridor.border import CLAIM_TOLERANCE_KM, CLAIMED_KM, distance_to_border_m
-from corridor.catalogue import PATROL_KINDS
-from corridor.geodesy import distance_m
-from corridor.projection import to_lonlat, to_metric
-from corridor.tagging import STUDY_AREA_KM
+from corridor.events.catalogue import PATROL_KINDS
+from corridor.events.tagging import STUDY_AREA_KM
+from corridor.geo.border import CLAIM_TOLERANCE_KM, CLAIMED_KM, distance_to_border_m
+from corridor.geo.geodesy import distance_m
+from corridor.geo.projection import to_lonlat, to_metric
+from corridor.webmap import legend, style
+from corridor.webmap.safe import inert, safe_url
 
 #: Imported events drawn at most (the most recent ones in the study area).
 MAX_IMPORTED_DRAWN = 20_000
@@ -344,7 +344,7 @@ def _road(layers: Any) -> list[dict[str, Any]]:
         )
         coords = seg["geometry"].coords
         out.append(
-            {"ll": _pts(coords), "dash": _mapstyle.ROAD_DASH.get(seg["confidence"]), "info": info}
+            {"ll": _pts(coords), "dash": style.ROAD_DASH.get(seg["confidence"]), "info": info}
         )
     return out
 
@@ -724,7 +724,7 @@ def _model_checks(layers: Any, model: Any) -> list[dict[str, Any]]:
 def _where_geoms(where: Any, model: Any) -> tuple[list[BaseGeometry], bool]:
     """The geometries a claim's ``where`` names, and whether they are stretches of the road.
 
-    Reads the ``where`` of :mod:`corridor.claims` (``kind``: ``stretches`` with ``chainage_km``
+    Reads the ``where`` of :mod:`corridor.claims.check` (``kind``: ``stretches`` with ``chainage_km``
     pairs, ``transect`` or ``offset`` with ``coords``, ``point`` with ``lon``/``lat``; ``event``
     claims go to their event's popup instead) and the simpler forms :func:`build_map` lists.
     """
@@ -1152,8 +1152,8 @@ def map_data(
         imported_note += ". Texts are shortened; full rows: events.geojson."
     far = sorted({i["line"].split(" · ")[1] for i in elsewhere})
     data = {
-        "style": dict(_mapstyle.PALETTE, link=_mapstyle.PALETTE["link"]),
-        "panes": list(_mapstyle.PANES),
+        "style": dict(style.PALETTE, link=style.PALETTE["link"]),
+        "panes": list(style.PANES),
         # The corridor with room for the labels of the places at its ends.
         "bounds": [
             [round(y0 - 0.04, 4), round(x0 - 0.06, 4)],
@@ -1169,7 +1169,7 @@ def map_data(
         "links": _links_to_border(layers, model),
         "judge": _judge(model),
         "ribbon": RIBBON_PX,
-        "legend_px": _mapstyle.LEGEND_PX,
+        "legend_px": style.LEGEND_PX,
         # Over all of the Syrian outline, so that no clipping edge shows when zoomed out.
         "line30": _distance_lines(model, model.border.syria.bounds),
         "checks": checks,
@@ -1184,7 +1184,7 @@ def map_data(
         },
         "imported": _imported_columns(rows, rank) if len(rows) else {"n": 0},
         "dates": dates,
-        "attribution": _legend.attribution(_text(layers.border.iloc[0].get("attribution"))),
+        "attribution": legend.attribution(_text(layers.border.iloc[0].get("attribution"))),
     }
     section = model.corridor.section
     facts = {

@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 from shapely.geometry import LineString
 
-from corridor.catalogue import PATROL_KINDS, load_catalogue
-from corridor.model import Model
-from corridor.tagging import Tagger
+from corridor.events.catalogue import PATROL_KINDS, load_catalogue
+from corridor.events.tagging import Tagger
+from corridor.geo.model import Model
 
 CRS = "EPSG:4326"
 

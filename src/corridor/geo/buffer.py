@@ -18,10 +18,10 @@ from shapely.geometry.base import BaseGeometry
 from shapely.ops import split
 
 from corridor._errors import InputError
-from corridor.geodesy import area_km2
-from corridor.places import Gazetteer
-from corridor.projection import to_lonlat, to_metric
-from corridor.route import Route
+from corridor.geo.geodesy import area_km2
+from corridor.geo.places import Gazetteer
+from corridor.geo.projection import to_lonlat, to_metric
+from corridor.geo.route import Route
 
 #: The protocol's depth on each side of the road, in km.
 DEFAULT_HALF_WIDTH_KM = 6.0

@@ -17,7 +17,7 @@ from typing import Any
 
 from corridor._data import data_dir
 from corridor._errors import InputError
-from corridor.catalogue import OUTCOMES, SEED_ID, is_real_date
+from corridor.events.catalogue import OUTCOMES, SEED_ID, is_real_date
 
 PUBLISHED_PRECISIONS: frozenset[str] = frozenset({"day", "month", "year"})
 BASES: frozenset[str] = frozenset({"stated", "inferred"})
