@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -17,7 +16,6 @@ from corridor.claims.check import ClaimResult, check_claims, claims_document, cl
 from corridor.events.layer import catalogue_table, patrol_lines, tag
 from corridor.events.readers import ImportResult, read_events
 from corridor.events.tagging import Tagger
-from corridor.export.background import Worker, in_background
 from corridor.export.geojson import write_geojson
 from corridor.export.gpkg import write_gpkg
 from corridor.export.staging import staged
@@ -130,10 +128,6 @@ def claim_texts(claims: Sequence[ClaimResult]) -> dict[str, str]:
     return {"claims.json": json_text(claims_document(claims)), "claims.md": claims_markdown(claims)}
 
 
-def _load_map_code() -> None:
-    import corridor.webmap.page  # noqa: F401 - folium and its plugins: a quarter of a second
-
-
 def write_map(path: Path, layers: SimpleNamespace, claims: list[dict]) -> None:
     """Write the self-contained ``map.html`` from the layers."""
     from corridor.webmap.page import map_html
@@ -141,43 +135,21 @@ def write_map(path: Path, layers: SimpleNamespace, claims: list[dict]) -> None:
     path.write_text(map_html(layers, claims=claims), encoding="utf-8", newline="\n")
 
 
-def write_map_page(path: Path, data: dict, facts: dict, layer_list: list) -> None:
-    """Write ``map.html`` from the map's data (``_mapdata.map_data``), already computed."""
-    from corridor.webmap.page import map_from_data, page_html
-
-    page = page_html(map_from_data(data, facts, layer_list))
-    path.write_text(page, encoding="utf-8", newline="\n")
-
-
 def render(
     model: Model,
     stage: Path,
     f: SimpleNamespace,
     claims: Sequence[ClaimResult],
-    worker: Worker | None = None,
 ) -> list[Path]:
-    """Write every output file of ``model`` (its layers ``f``) into ``stage``; return their paths.
-
-    Without imported events the map is what takes longest: ``worker`` has loaded the map's code
-    meanwhile and is sent the map's small data. With them, the GeoJSON takes longest, and the map is
-    drawn beside it in a fork that has the layers in memory (none is sent). ``worker`` is ``None``
-    for that case.
-    """
-    map_layers = SimpleNamespace(**vars(f), model=model)
-    claims_doc = claims_document(claims)
-    if worker is not None:
-        from corridor.webmap.data import map_data
-
-        worker.submit(write_map_page, stage / "map.html", *map_data(map_layers, claims=claims_doc))
-        map_job: AbstractContextManager = nullcontext()
-    else:
-        map_job = in_background(write_map, stage / "map.html", map_layers, claims_doc)
+    """Write every output file of ``model`` (its layers ``f``) into ``stage``; return their paths."""
     texts = {
         **claim_texts(claims),
         "border_check.json": json_text(border_check_document(model)),
         "border_profile.csv": csv_text(f.profile),
         "rejected_events.csv": csv_text(f.rejected),
     }
+    for name, text in texts.items():
+        (stage / name).write_text(text, encoding="utf-8")
     geojson = {
         "m4.geojson": f.route,
         "corridor.geojson": f.corridor,
@@ -186,25 +158,24 @@ def render(
         "events.geojson": f.events,
         "patrols.geojson": f.patrols,
     }
-    gpkg_layers: dict[str, gpd.GeoDataFrame] = {
-        "places": f.places,
-        "m4": f.route,
-        "corridor": f.corridor,
-        "border": f.border,
-        "events": f.events,
-        "patrols": f.patrols,
-        "border_profile": gpd.GeoDataFrame(
-            f.profile, geometry=gpd.points_from_xy(f.profile.lon, f.profile.lat), crs=layers.CRS
-        ),
-    }
-    with map_job, in_background(write_gpkg, stage / "corridor.gpkg", gpkg_layers):
-        for name, text in texts.items():
-            (stage / name).write_text(text, encoding="utf-8")
-        for name, frame in geojson.items():
-            with (stage / name).open("w", encoding="utf-8") as handle:
-                write_geojson(frame, handle)
-    if worker is not None:
-        worker.wait()
+    for name, frame in geojson.items():
+        with (stage / name).open("w", encoding="utf-8") as handle:
+            write_geojson(frame, handle)
+    write_gpkg(
+        stage / "corridor.gpkg",
+        {
+            "places": f.places,
+            "m4": f.route,
+            "corridor": f.corridor,
+            "border": f.border,
+            "events": f.events,
+            "patrols": f.patrols,
+            "border_profile": gpd.GeoDataFrame(
+                f.profile, geometry=gpd.points_from_xy(f.profile.lon, f.profile.lat), crs=layers.CRS
+            ),
+        },
+    )
+    write_map(stage / "map.html", SimpleNamespace(**vars(f), model=model), claims_document(claims))
     return [stage / name for name in OUTPUT_FILES]
 
 
@@ -223,19 +194,13 @@ def build(
     The model and every layer are computed before anything is written; the files are then staged and
     moved into place together, so a failure at any point leaves the previous outputs untouched.
     """
-    # Without imported events, the map's code loads in a second process while this one computes.
-    worker = None if events else Worker(_load_map_code)
-    try:
-        model = compute(section=section, half_width_km=half_width_km, route_file=route_file)
-        imports = read_imports(model, events, strict=strict, progress=progress)
-        f = frames(model, imports)
-        claims = check_claims(model)
-        out_dir = Path(out)
-        with staged(out_dir) as stage:
-            render(model, stage, f, claims, worker)
-    finally:
-        if worker is not None:
-            worker.close()
+    model = compute(section=section, half_width_km=half_width_km, route_file=route_file)
+    imports = read_imports(model, events, strict=strict, progress=progress)
+    f = frames(model, imports)
+    claims = check_claims(model)
+    out_dir = Path(out)
+    with staged(out_dir) as stage:
+        render(model, stage, f, claims)
     return BuildResult(
         model=model,
         out_dir=out_dir,

