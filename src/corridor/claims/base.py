@@ -190,3 +190,41 @@ def _measure_edges(model: Model) -> Edges:
 def not_checkable(check: Mapping[str, Any], _ctx: Context) -> Finding:
     """A claim the model cannot test; the reason is the evidence."""
     return Finding(None, None, "", "not_checkable", str(check.get("reason", "")), "none")
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    """One claim, what the model says about it, and the verdict."""
+
+    source_seed: str | None
+    outlet: str
+    source_title: str
+    published: str | None
+    claim_id: str
+    claim: str
+    attributed_to: str
+    kind: str
+    check: dict[str, Any]
+    stated: dict[str, Any]
+    finding: Finding
+
+    @property
+    def verdict(self) -> str:
+        """``supported``, ``contradicted``, ``partly`` or ``not_checkable``."""
+        return self.finding.verdict
+
+    @property
+    def evidence(self) -> str:
+        """Where the claim holds and where not, with numbers."""
+        return self.finding.evidence
+
+    @property
+    def model(self) -> dict[str, Any]:
+        """The model's value, its unit and how it was computed."""
+        f = self.finding
+        return {"value": f.value, "unit": f.unit, "method": f.method}
+
+    @property
+    def where(self) -> dict | None:
+        """Where the claim applies (chainage stretches, a point, a transect), or ``None``."""
+        return self.finding.where

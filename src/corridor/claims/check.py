@@ -27,6 +27,7 @@ from corridor.claims.base import (
     SUPPORTED_SHARE,
     VERDICTS,
     WIDTH_TOLERANCE_KM,
+    ClaimResult,
     Context,
     Finding,
     not_checkable,
@@ -182,44 +183,6 @@ REFERENCE_SOURCES: tuple[ReferenceSource, ...] = (
         ),
     ),
 )
-
-
-@dataclass(frozen=True)
-class ClaimResult:
-    """One claim, what the model says about it, and the verdict."""
-
-    source_seed: str | None
-    outlet: str
-    source_title: str
-    published: str | None
-    claim_id: str
-    claim: str
-    attributed_to: str
-    kind: str
-    check: dict[str, Any]
-    stated: dict[str, Any]
-    finding: Finding
-
-    @property
-    def verdict(self) -> str:
-        """``supported``, ``contradicted``, ``partly`` or ``not_checkable``."""
-        return self.finding.verdict
-
-    @property
-    def evidence(self) -> str:
-        """Where the claim holds and where not, with numbers."""
-        return self.finding.evidence
-
-    @property
-    def model(self) -> dict[str, Any]:
-        """The model's value, its unit and how it was computed."""
-        f = self.finding
-        return {"value": f.value, "unit": f.unit, "method": f.method}
-
-    @property
-    def where(self) -> dict | None:
-        """Where the claim applies (chainage stretches, a point, a transect), or ``None``."""
-        return self.finding.where
 
 
 def _result(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from corridor.claims.base import (
     ABOUT_TOLERANCE_KM,
@@ -14,11 +14,9 @@ from corridor.claims.base import (
     SUPPORTED_SHARE,
     VERDICTS,
     WIDTH_TOLERANCE_KM,
+    ClaimResult,
     num,
 )
-
-if TYPE_CHECKING:
-    from corridor.claims.check import ClaimResult
 
 _INTRO = (
     "Each statement the five seed articles make (as recorded, in the project's words, in `seeds/`) "
