@@ -551,8 +551,31 @@ def test_without_claims_the_model_shows_width_and_tronba(data, layers):
 
 
 def test_runtime_script_can_sit_inside_a_script_element():
-    from corridor.webmap.style import RUNTIME_JS, css
+    from corridor.webmap.style import css, runtime_js
 
-    for text in (RUNTIME_JS, css("map_1")):
+    for text in (runtime_js(), css("map_1")):
         assert "</script" not in text.lower() and "<!--" not in text
-    assert "innerHTML" not in RUNTIME_JS
+    assert "innerHTML" not in runtime_js()
+
+
+def test_script_and_stylesheet_are_package_files_inlined_whole(html):
+    """runtime.js and map.css are read from the package and go into the page unchanged but for
+    their header comment and the values the stylesheet takes from the palette."""
+    from importlib import resources
+
+    from corridor.webmap.style import PALETTE, css, runtime_js
+
+    folder = resources.files("corridor.webmap")
+    script = folder.joinpath("runtime.js").read_text(encoding="utf-8")
+    sheet = folder.joinpath("map.css").read_text(encoding="utf-8")
+    assert script.startswith("/*") and script.endswith(runtime_js())
+    assert "function corridorMapRuntime(map, D)" in runtime_js()
+    assert f"<script>\n{runtime_js()}</script>" in html
+    map_id = re.search(r'<div class="folium-map" id="(map_\w+)" ', html).group(1)
+    assert f"<style>\n{css(map_id)}</style>" in html
+    # Every placeholder of the stylesheet is filled; none is left for the browser to ignore.
+    filled = css(map_id)
+    assert "var(--cm-" in sheet and "var(--cm-" not in filled
+    assert "#cm-map" in sheet and "#cm-map" not in filled
+    assert f"background: {PALETTE['background']}" in filled
+    assert filled.count(".cm-ev-") >= 6 and "/* cm-event-symbols */" not in filled

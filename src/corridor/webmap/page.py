@@ -8,7 +8,7 @@ How it is put together, and why:
 
 - Folium supplies the page, the Leaflet map, the basemaps, the layer menu and the plugins
   (measure, full screen, minimap, scale). Every thematic layer is drawn by the map's own script
-  (:data:`corridor.webmap.style.RUNTIME_JS`) from one JSON block in the page; folium only names the
+  (``webmap/runtime.js``) from one JSON block in the page; folium only names the
   layers, so the layer menu lists them and switches them.
 - Folium renders each element's output a second time as a Jinja template, so text it carries can
   run Python while the map is built. The JSON block, the legend and the script therefore go into
@@ -189,8 +189,8 @@ class _Runtime(JSCSSMixin, MacroElement):
         legend_id = f"cm-legend-{map_id}"
         data = {**self.data, "ids": {"legend": legend_id}}
         name = self.get_name()
-        figure.header.add_child(_Raw(f"<style>{style.css(map_id)}</style>"), name=name + "_css")
-        figure.header.add_child(_Raw(f"<script>{style.RUNTIME_JS}</script>"), name=name + "_js")
+        figure.header.add_child(_Raw(f"<style>\n{style.css(map_id)}</style>"), name=name + "_css")
+        figure.header.add_child(_Raw(f"<script>\n{style.runtime_js()}</script>"), name=name + "_js")
         body = (
             legend.hatch_defs()
             + legend.legend_html(legend_id, self.legend_facts)
