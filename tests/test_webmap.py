@@ -344,7 +344,7 @@ def test_catalogue_popups_have_source_links(data):
 
 
 def test_links_are_http_only():
-    from corridor.webmap.data import _links
+    from corridor.webmap.convert import links as _links
 
     assert _links([("a", "https://x.org/p"), ("b", "javascript:alert(1)"), ("c", "//evil")]) == [
         ["a", "https://x.org/p"],
