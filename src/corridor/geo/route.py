@@ -28,6 +28,9 @@ from corridor.geo.projection import lonlat_to_xy
 #: the projected polyline departs from the geodesic by far less than a millimetre.
 DENSIFY_STEP_M = 250.0
 
+#: Vertices closer than this (m) to a stretch's end are taken to be that end (float noise of locate).
+STRETCH_EPS_M = 0.001
+
 #: How far (km) a named route place may lie from a user's road before the file is rejected as the
 #: wrong road (or swapped coordinates).
 SNAP_LIMIT_KM = 5.0
@@ -164,7 +167,9 @@ class Route:
         """The lon/lat line between two chainages (in either order), following the road."""
         lo, hi = sorted((km_a * 1000, km_b * 1000))
         lo, hi = max(lo, 0.0), min(hi, float(self.chainage_m[-1]))
-        inner = (self.chainage_m > lo) & (self.chainage_m < hi)
+        # A section that ends at a named place ends on a vertex: keep that vertex out of the inner ones,
+        # or the line would repeat a point (a zero-length edge that the buffer cannot orient).
+        inner = (self.chainage_m > lo + STRETCH_EPS_M) & (self.chainage_m < hi - STRETCH_EPS_M)
         ends = [
             [np.interp(m, self.chainage_m, self.coords[:, i]) for i in range(2)] for m in (lo, hi)
         ]
