@@ -81,7 +81,9 @@ def main(argv: list[str] | None = None) -> int:
     write_text(GEODATA / "places.csv", text)
     digest = hashlib.sha256(args.localities.read_bytes()).hexdigest()
     if digest != LOCALITIES_SHA256:
-        print(f"note: {args.localities} is not the pinned gazetteer (sha256 {digest}); update the pin")
+        print(
+            f"note: {args.localities} is not the pinned gazetteer (sha256 {digest}); update the pin"
+        )
     update_provenance(
         [
             {

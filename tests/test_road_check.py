@@ -27,10 +27,7 @@ def chain_km(model, a: str, b: str) -> float:
     ids = [row["place_id"] for row in read_route_definition()]
     lo, hi = sorted((ids.index(a), ids.index(b)))
     pts = [model.gazetteer[i] for i in ids[lo : hi + 1]]
-    return (
-        sum(GEOD.inv(p.lon, p.lat, q.lon, q.lat)[2] for p, q in itertools.pairwise(pts))
-        / 1000
-    )
+    return sum(GEOD.inv(p.lon, p.lat, q.lon, q.lat)[2] for p, q in itertools.pairwise(pts)) / 1000
 
 
 def test_every_reported_distance_is_checked_and_disagreements_kept(model):
