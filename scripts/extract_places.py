@@ -58,6 +58,7 @@ COLUMNS = (
     "geonames_id",
     "derivation",
     "uncertainty_m",
+    "alternatives",
     "note",
 )
 MAX_ALT_NAMES = 12
@@ -463,6 +464,7 @@ def geonames_row(row: GeoNamesRow, record: dict[str, Any] | None) -> dict[str, s
         "geonames_id": str(row.geonames_id),
         "derivation": "",
         "uncertainty_m": str(row.uncertainty_m),
+        "alternatives": "",
         "note": row.note,
     }
 
@@ -485,6 +487,7 @@ def record_row(row: RecordRow) -> dict[str, str]:
         "geonames_id": "",
         "derivation": "",
         "uncertainty_m": str(row.uncertainty_m),
+        "alternatives": "",
         "note": note,
     }
 
