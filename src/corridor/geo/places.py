@@ -1,9 +1,11 @@
 """The gazetteer: every named place the project uses, found by any spelling.
 
-Registry places (GeoNames, or a sourced coordinate) come from ``geodata/places.csv``. Places that no
-gazetteer has (Tronba, Ain al-Hawr) come from ``geodata/places_derived.csv`` as a *rule* (``along:REF:KM``,
-a signed distance along the M4 from a reference place) and get their position from the route, so that a
-user's own road geometry (``--route``) moves them with it.
+Places come from ``geodata/places.csv``: inside the corridor's box each stands at its GeoNames point
+as the village gazetteer (Who's On First) holds it, with a 1 km uncertainty, a note on how the record
+was identified and the other records the name could mean (``alternatives``). A place that no gazetteer
+has may be given in ``geodata/places_derived.csv`` as a *rule* (``along:REF:KM``, a signed distance
+along the M4 from a reference place) and get its position from the route, so that a user's own road
+geometry (``--route``) moves it with it; since issue 10 no place needs one.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The M4 as a line from Latakia to Aleppo, with linear referencing (chainage in km from Latakia).
 
-By default the line joins the named places of ``geodata/m4_route.csv`` by geodesics; each segment says
-how confident the project is that the real road stays close to it. A user who has the real road (for
+By default the line joins the named places of ``geodata/m4_route.csv`` (18 places at their GeoNames
+points, in the order the sources put them on the road) by geodesics; each segment says how confident
+the project is that the real road stays close to it, and why the road is said to pass there. A user who has the real road (for
 example an OpenStreetMap export) passes it as a GeoJSON line with :func:`read_route_file`; the named
 places are then snapped to it.
 """
