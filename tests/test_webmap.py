@@ -493,7 +493,7 @@ def test_claims_are_drawn_where_they_apply(layers):
             "outlet": "Elsewhere",
             "claim": "Tronba lies somewhere else",
             "verdict": "contradicted",
-            "where": {"kind": "point", "lon": 36.783829, "lat": 35.86583},
+            "where": {"kind": "point", "lon": 36.76833, "lat": 35.85979},  # Tronba (GeoNames)
         },
         {"claim_id": "003", "claim": "no place", "verdict": "not_checkable", "where": None},
         {
@@ -542,12 +542,14 @@ def test_checked_claims_of_the_claims_module_are_placed(layers):
     )
 
 
-def test_without_claims_the_model_shows_width_and_tronba(data, layers):
-    width, tronba = data["checks"]
+def test_without_claims_the_model_shows_width_and_no_placement_rule(data, layers):
+    # Both ends of the section (Tronba, Ain al-Hawr) are gazetteer points now, so no line shows a
+    # position derived from a reference place; only the width bar is drawn.
+    [width] = data["checks"]
     assert width["label"] == "6 km + 6 km"
     (lat0, lon0), (lat1, lon1) = width["ll"][0], width["ll"][-1]
     assert distance_m(lon0, lat0, lon1, lat1) == pytest.approx(12_000, rel=0.002)
-    assert tronba["label"] == "2.0 km"
+    assert not layers.places.set_index("id").loc[["tronba", "ain-al-hawr"], "derived"].any()
 
 
 def test_runtime_script_can_sit_inside_a_script_element():

@@ -61,7 +61,7 @@ def build(
     """Build the corridor and write GeoJSON, CSV, JSON and a GeoPackage into OUT."""
     from corridor.claims.check import summary_line
     from corridor.pipeline import build as run_build
-    from corridor.report import border_report, events_report
+    from corridor.report import border_report, events_report, road_report
 
     width = _positive_km(half_width_km)
     result = run_build(
@@ -74,6 +74,8 @@ def build(
         progress=lambda message: typer.echo(f"  ... {message}", err=True),
     )
     typer.echo(border_report(result.model))
+    typer.echo("")
+    typer.echo(road_report(result.model))
     typer.echo("")
     typer.echo(events_report(result.events, result.imports))
     typer.echo("")
@@ -120,6 +122,34 @@ def place(name: Annotated[str, typer.Argument(help="A place name, in any spellin
     typer.echo(f"  source: {p.source} {p.source_url}".rstrip())
     if p.derivation:
         typer.echo(f"  derived: {p.derivation}")
+    for gid, km in p.alternatives:
+        typer.echo(f"  not to be confused with: GeoNames {gid}, {km:g} km away")
+
+
+@app.command()
+def places(
+    gazetteer: Annotated[
+        Path,
+        typer.Option(
+            help="The village gazetteer's localities.csv (or its folder) to measure against."
+        ),
+    ],
+) -> None:
+    """Measure every place with a GeoNames id against the gazetteer; exit 1 if one is off."""
+    from corridor.geo.localities import compare_places, read_localities
+    from corridor.geo.places import read_registry_places
+
+    matches = compare_places(read_registry_places(), read_localities(gazetteer))
+    off = [m for m in matches if not m.within]
+    for m in matches:
+        mark = "ok" if m.within else "OFF"
+        typer.echo(
+            f"  {mark:3s} {m.place_id:18s} GeoNames {m.geonames_id:<9d} {m.distance_m:8.0f} m "
+            f"(stated ±{m.uncertainty_m:g} m)"
+        )
+    typer.echo(f"{len(matches)} places measured against {gazetteer}; {len(off)} off.")
+    if off:
+        raise typer.Exit(1)
 
 
 def main() -> None:

@@ -37,6 +37,8 @@ def places_frame(model: Model) -> gpd.GeoDataFrame:
                 "geonames_id": p.geonames_id,
                 "derived": p.is_derived,
                 "derivation": p.derivation,
+                # Other GeoNames records the name could mean: id:km from this point.
+                "alternatives": "|".join(f"{gid}:{km:g}" for gid, km in p.alternatives),
                 "uncertainty_m": float(p.uncertainty_m),
                 "chainage_km": round(model.place_km[p.id], 3),
                 "road_offset_km": round(model.place_offset_km[p.id], 3),

@@ -22,6 +22,7 @@ from corridor.export.staging import staged
 from corridor.export.text import csv_text, json_text
 from corridor.geo.buffer import DEFAULT_HALF_WIDTH_KM, DEFAULT_SECTION
 from corridor.geo.model import Model, compute
+from corridor.geo.road_check import road_check_document
 
 #: The output files, in the order they are listed to the user. Downstream users rely on these names.
 OUTPUT_FILES = (
@@ -31,6 +32,7 @@ OUTPUT_FILES = (
     "border.geojson",
     "border_check.json",
     "border_profile.csv",
+    "road_check.json",
     "events.geojson",
     "patrols.geojson",
     "rejected_events.csv",
@@ -146,6 +148,7 @@ def render(
         **claim_texts(claims),
         "border_check.json": json_text(border_check_document(model)),
         "border_profile.csv": csv_text(f.profile),
+        "road_check.json": json_text(road_check_document(model.route, model.road_check)),
         "rejected_events.csv": csv_text(f.rejected),
     }
     for name, text in texts.items():

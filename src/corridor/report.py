@@ -67,7 +67,30 @@ def border_report(model: Model) -> str:
     lines.append(
         _table(["place", "km from Latakia", "off road km", "border km", "position km"], rows)
     )
-    lines.append("* derived position (see places.geojson 'derivation')")
+    if any(p.is_derived for p in model.places):
+        lines.append("* derived position (see places.geojson 'derivation')")
+    return "\n".join(lines)
+
+
+def road_report(model: Model) -> str:
+    """Every reported along-road distance against the modelled road, as model ÷ reported."""
+    rows = [
+        [
+            f"{model.gazetteer[c.reported.from_id].name}–{model.gazetteer[c.reported.to_id].name}",
+            f"{'about ' if c.reported.approx else ''}{c.reported.reported_km:g}",
+            f"{c.model_km:.1f}",
+            f"{c.ratio:.2f}",
+            c.reported.source.split(":")[0].split(",")[0].split(" via ")[0],
+        ]
+        for c in model.road_check
+    ]
+    lines = [
+        (
+            f"The road against the reported distances ({model.route.length_km:.1f} km modelled "
+            "Latakia–Aleppo; a line through named places is shorter than a winding road):"
+        ),
+        _table(["stretch", "reported km", "model km", "model ÷ reported", "source"], rows),
+    ]
     return "\n".join(lines)
 
 

@@ -3,7 +3,7 @@
 :func:`check_claims` runs one checker per check kind (:data:`CHECKERS`; the geographic ones are in
 :mod:`corridor.claims.checks`, the catalogue and calendar ones in :mod:`corridor.claims.timeline`, and the
 tolerances, each with its justification, in :mod:`corridor.claims.base`) over every claim in ``seeds/``,
-plus three statements from the research record of where Tronba lies. :func:`claims_document` and :func:`claims_markdown` give the
+plus eight statements from the research record (:mod:`corridor.claims.references`). :func:`claims_document` and :func:`claims_markdown` give the
 content of ``claims.json`` and ``claims.md``; :func:`where_features` turns the claims that have a place
 into GeoJSON for the map.
 """
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from corridor.claims.base import (
@@ -41,8 +40,10 @@ from corridor.claims.checks import (
     check_total_width,
     check_unit_conversion,
 )
+from corridor.claims.references import REFERENCE_SOURCES, ReferenceSource
 from corridor.claims.report import claims_markdown, summary_line
-from corridor.claims.seeds import Claim, SeedRecord, Stated, load_seeds
+from corridor.claims.roads import check_place_border_distance, check_road_distance
+from corridor.claims.seeds import Claim, SeedRecord, load_seeds
 from corridor.claims.timeline import (
     check_duration,
     check_event_date,
@@ -86,6 +87,8 @@ CHECKERS: Mapping[str, Callable[[Mapping[str, Any], Context], Finding]] = {
     "road_links": check_road_links,
     "road_orientation": check_road_orientation,
     "place_offset": check_place_offset,
+    "road_distance": check_road_distance,
+    "place_border_distance": check_place_border_distance,
     "event_date": check_event_date,
     "patrol_outcome": check_patrol_outcome,
     "patrol_number": check_patrol_number,
@@ -101,88 +104,6 @@ def run_check(check: Mapping[str, Any], ctx: Context) -> Finding:
     if checker is None:
         return not_checkable({"reason": f"no checker for the check kind {kind!r}"}, ctx)
     return checker(check, ctx)
-
-
-@dataclass(frozen=True)
-class ReferenceSource:
-    """A source from the research record (not a seed article) whose statements are checked too."""
-
-    outlet: str
-    title: str
-    published: str | None
-    url: str
-    claims: tuple[Claim, ...]
-
-
-def _offset(claim_id: str, text: str, by: str, km: float, ref: str, direction: str) -> Claim:
-    word = {"W": "west", "S": "south", "SE": "south-east"}[direction]
-    return Claim(
-        id=claim_id,
-        statement=text,
-        attributed_to=by,
-        stated=Stated(km, "km", f"{word} of {ref.title()}"),
-        check={
-            "kind": "place_offset",
-            "place": "tronba",
-            "reference": ref,
-            "distance_km": km,
-            "direction": direction,
-        },
-    )
-
-
-#: Where Tronba lies, according to the protocol and to two descriptions independent of it (record.md
-#: §1.1 and §3). The model places Tronba from the protocol's words, so only the other two test it.
-REFERENCE_SOURCES: tuple[ReferenceSource, ...] = (
-    ReferenceSource(
-        "Additional Protocol (Moscow)",
-        "Para. 3 of the Additional Protocol on Idlib (English text, Voltaire Network)",
-        "2020-03-05",
-        "https://www.voltairenet.org/article209431.html",
-        (
-            _offset(
-                "ref-tronba-west-of-saraqib",
-                "The patrols start from Trumba (Tronba), 2 km west of Saraqib.",
-                "Additional Protocol, para. 3",
-                2,
-                "saraqib",
-                "W",
-            ),
-        ),
-    ),
-    ReferenceSource(
-        "eSyria",
-        "eSyria's description of Tronba",
-        None,
-        "http://www.esyria.sy/eidleb/index.php?p=stories&category=places&filename=201006150855021",
-        (
-            _offset(
-                "ref-tronba-south-of-idlib",
-                "Tronba lies 23 km south of Idlib city.",
-                "eSyria",
-                23,
-                "idlib",
-                "S",
-            ),
-        ),
-    ),
-    ReferenceSource(
-        "SMART News Agency",
-        "Opposition factions regain control of Tronba village, Idlib",
-        "2020-02-27",
-        "https://smartnews-agency.com/en/wires/2020-02-27-opposition-factions-regain-control-of-tronba-village-idlib",
-        (
-            _offset(
-                "ref-tronba-south-east-of-idlib",
-                "Tronba lies 15 km south-east of Idlib.",
-                "SMART News Agency",
-                15,
-                "idlib",
-                "SE",
-            ),
-        ),
-    ),
-)
 
 
 def _result(

@@ -21,6 +21,7 @@ from corridor.geo.buffer import (
     resolve_section,
 )
 from corridor.geo.places import Gazetteer, Place, load_gazetteer, place_at, read_derived_places
+from corridor.geo.road_check import StretchCheck, check_road
 from corridor.geo.route import Route, read_route_file, route_from_places
 
 
@@ -37,6 +38,8 @@ class Model:
     place_km: dict[str, float]
     place_side: dict[str, int]
     place_offset_km: dict[str, float]
+    #: Every reported along-road distance against the model (``geodata/road_distances.csv``).
+    road_check: tuple[StretchCheck, ...] = ()
 
     @property
     def places(self) -> list[Place]:
@@ -117,4 +120,5 @@ def compute(
         place_km={p.id: float(k) for p, k in zip(places, km, strict=True)},
         place_side={p.id: int(s) for p, s in zip(places, side, strict=True)},
         place_offset_km={p.id: float(o) / 1000 for p, o in zip(places, offset_m, strict=True)},
+        road_check=tuple(check_road({p.id: float(k) for p, k in zip(places, km, strict=True)})),
     )

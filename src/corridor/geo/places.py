@@ -1,9 +1,11 @@
 """The gazetteer: every named place the project uses, found by any spelling.
 
-Registry places (GeoNames, or a sourced coordinate) come from ``geodata/places.csv``. Places that no
-gazetteer has (Tronba, Ain al-Hawr) come from ``geodata/places_derived.csv`` as a *rule* (``along:REF:KM``,
-a signed distance along the M4 from a reference place) and get their position from the route, so that a
-user's own road geometry (``--route``) moves them with it.
+Places come from ``geodata/places.csv``: inside the corridor's box each stands at its GeoNames point
+as the village gazetteer (Who's On First) holds it, with a 1 km uncertainty, a note on how the record
+was identified and the other records the name could mean (``alternatives``). A place that no gazetteer
+has may be given in ``geodata/places_derived.csv`` as a *rule* (``along:REF:KM``, a signed distance
+along the M4 from a reference place) and get its position from the route, so that a user's own road
+geometry (``--route``) moves it with it; since issue 10 no place needs one.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ REGISTRY_COLUMNS = (
     "geonames_id",
     "derivation",
     "uncertainty_m",
+    "alternatives",
     "note",
 )
 DERIVED_COLUMNS = (
@@ -62,6 +65,8 @@ class Place:
     geonames_id: int | None = None
     derivation: str = ""
     note: str = ""
+    #: Other GeoNames records the name could mean: (GeoNames id, km from this point), nearest first.
+    alternatives: tuple[tuple[int, float], ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -120,10 +125,16 @@ class Gazetteer(Mapping[str, Place]):
     def __init__(self, places: Iterable[Place]) -> None:
         self._by_id: dict[str, Place] = {}
         self._by_key: dict[str, str] = {}
+        by_geonames: dict[int, str] = {}
         for place in places:
             if place.id in self._by_id:
                 msg = f"place id {place.id!r} appears twice"
                 raise InputError(msg, field="id")
+            if place.geonames_id is not None:
+                other = by_geonames.setdefault(place.geonames_id, place.id)
+                if other != place.id:
+                    msg = f"GeoNames id {place.geonames_id} is given to both {other!r} and {place.id!r}"
+                    raise InputError(msg, field="geonames_id")
             self._by_id[place.id] = place
         for place in self._by_id.values():
             for spelling in (place.id, *place.names):
@@ -205,12 +216,58 @@ def _number(
     return value
 
 
+def _geonames_id(value: str, path: Path, row_no: int, field: str) -> int:
+    text = value.strip()
+    if not text.isdigit() or int(text) == 0:
+        msg = f"{value!r} is not a GeoNames id (a positive whole number)"
+        raise InputError(msg, file=str(path), row=row_no, field=field)
+    return int(text)
+
+
+_ALTERNATIVE = re.compile(r"^(?P<id>\d+):(?P<km>\d+(?:\.\d+)?)$")
+
+
+def _alternatives(value: str, path: Path, row_no: int) -> tuple[tuple[int, float], ...]:
+    """Parse ``ID:KM|ID:KM`` (other GeoNames records and their distance from the chosen point)."""
+    out = []
+    for part in filter(None, (p.strip() for p in value.split("|"))):
+        match = _ALTERNATIVE.match(part)
+        if not match:
+            msg = f"{part!r} is not GEONAMES_ID:KM"
+            raise InputError(msg, file=str(path), row=row_no, field="alternatives")
+        out.append((int(match["id"]), float(match["km"])))
+    return tuple(out)
+
+
 def read_registry_places(path: Path | None = None) -> list[Place]:
-    """Read ``places.csv``: places whose position comes from a registry or a sourced coordinate."""
+    """Read ``places.csv``: places whose position comes from a registry or a sourced coordinate.
+
+    Raises
+    ------
+    InputError
+        Naming the file, row and field: a missing or unreadable file, wrong columns, a coordinate or
+        uncertainty that is not a number in range, a malformed GeoNames id or alternative, and an id
+        or GeoNames id given to two rows.
+    """
     path = path or geodata_path("places.csv")
     places = []
+    seen: dict[str, int] = {}
+    seen_gid: dict[int, int] = {}
     for row_no, row in _read_rows(path, REGISTRY_COLUMNS):
-        gid = row["geonames_id"].strip()
+        if row["id"] in seen:
+            msg = f"place id {row['id']!r} is also on row {seen[row['id']]}"
+            raise InputError(msg, file=str(path), row=row_no, field="id")
+        seen[row["id"]] = row_no
+        gid = (
+            _geonames_id(row["geonames_id"], path, row_no, "geonames_id")
+            if row["geonames_id"].strip()
+            else None
+        )
+        if gid is not None and gid in seen_gid:
+            msg = f"GeoNames id {gid} is also on row {seen_gid[gid]}"
+            raise InputError(msg, file=str(path), row=row_no, field="geonames_id")
+        if gid is not None:
+            seen_gid[gid] = row_no
         places.append(
             Place(
                 id=row["id"],
@@ -221,10 +278,11 @@ def read_registry_places(path: Path | None = None) -> list[Place]:
                 lon=_number(row, "lon", path, row_no, -180, 180),
                 source=row["source"],
                 source_url=row["source_url"],
-                geonames_id=int(gid) if gid else None,
+                geonames_id=gid,
                 derivation=row["derivation"],
                 uncertainty_m=_number(row, "uncertainty_m", path, row_no, 0, 1e6),
                 note=row["note"],
+                alternatives=_alternatives(row["alternatives"], path, row_no),
             )
         )
     return places

@@ -1,7 +1,8 @@
 """The M4 as a line from Latakia to Aleppo, with linear referencing (chainage in km from Latakia).
 
-By default the line joins the named places of ``geodata/m4_route.csv`` by geodesics; each segment says
-how confident the project is that the real road stays close to it. A user who has the real road (for
+By default the line joins the named places of ``geodata/m4_route.csv`` (18 places at their GeoNames
+points, in the order the sources put them on the road) by geodesics; each segment says how confident
+the project is that the real road stays close to it, and why the road is said to pass there. A user who has the real road (for
 example an OpenStreetMap export) passes it as a GeoJSON line with :func:`read_route_file`; the named
 places are then snapped to it.
 """
@@ -27,6 +28,9 @@ from corridor.geo.projection import lonlat_to_xy
 #: Spacing of the geodesic densification of the named-place line, in metres. At 250 m, the chord of
 #: the projected polyline departs from the geodesic by far less than a millimetre.
 DENSIFY_STEP_M = 250.0
+
+#: Vertices closer than this (m) to a stretch's end are taken to be that end (float noise of locate).
+STRETCH_EPS_M = 0.001
 
 #: How far (km) a named route place may lie from a user's road before the file is rejected as the
 #: wrong road (or swapped coordinates).
@@ -164,7 +168,9 @@ class Route:
         """The lon/lat line between two chainages (in either order), following the road."""
         lo, hi = sorted((km_a * 1000, km_b * 1000))
         lo, hi = max(lo, 0.0), min(hi, float(self.chainage_m[-1]))
-        inner = (self.chainage_m > lo) & (self.chainage_m < hi)
+        # A section that ends at a named place ends on a vertex: keep that vertex out of the inner ones,
+        # or the line would repeat a point (a zero-length edge that the buffer cannot orient).
+        inner = (self.chainage_m > lo + STRETCH_EPS_M) & (self.chainage_m < hi - STRETCH_EPS_M)
         ends = [
             [np.interp(m, self.chainage_m, self.coords[:, i]) for i in range(2)] for m in (lo, hi)
         ]
