@@ -189,9 +189,9 @@ def read_checkout(checkout: Path) -> tuple[list[dict[str, str]], list[dict[str, 
 def road_distance_km(rows: Iterable[dict[str, str]]) -> np.ndarray:
     """Geodesic distance (km) from each row's point to the modelled M4 (the named-place line)."""
     sys.path.insert(0, str(ROOT / "src"))
-    from corridor.geodesy import nearest_on_line_m
-    from corridor.places import load_gazetteer
-    from corridor.route import route_from_places
+    from corridor.geo.geodesy import nearest_on_line_m
+    from corridor.geo.places import load_gazetteer
+    from corridor.geo.route import route_from_places
 
     rows = list(rows)
     lon = np.array([float(r["lon"]) for r in rows])
@@ -229,7 +229,7 @@ def simplify_admin(admin: list[dict[str, Any]], tolerance_m: float = SIMPLIFY_M)
     whose scale is within 2e-5 of true here) between its original and simplified outlines.
     """
     sys.path.insert(0, str(ROOT / "src"))
-    from corridor.projection import to_lonlat, to_metric
+    from corridor.geo.projection import to_lonlat, to_metric
 
     out: list[dict] = []
     for level, level_name in ADMIN_LEVELS.items():

@@ -19,7 +19,7 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
-from corridor.projection import to_metric
+from corridor.geo.projection import to_metric
 
 ROOT = Path(__file__).resolve().parents[1]
 GEODATA = ROOT / "geodata"

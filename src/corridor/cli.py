@@ -61,7 +61,7 @@ def build(
     """Build the corridor and write GeoJSON, CSV, JSON and a GeoPackage into OUT."""
     from corridor.claims.check import summary_line
     from corridor.pipeline import build as run_build
-    from corridor.report import border_report, events_report
+    from corridor.report import border_report, events_report, settlements_report
 
     width = _positive_km(half_width_km)
     result = run_build(
@@ -74,6 +74,8 @@ def build(
         progress=lambda message: typer.echo(f"  ... {message}", err=True),
     )
     typer.echo(border_report(result.model))
+    typer.echo("")
+    typer.echo(settlements_report(result.model))
     typer.echo("")
     typer.echo(events_report(result.events, result.imports))
     typer.echo("")

@@ -31,6 +31,9 @@ OUTPUT_FILES = (
     "border.geojson",
     "border_check.json",
     "border_profile.csv",
+    "settlements.geojson",
+    "settlements_in_corridor.csv",
+    "corridor_admin.csv",
     "events.geojson",
     "patrols.geojson",
     "rejected_events.csv",
@@ -99,6 +102,9 @@ def frames(model: Model, imports: Sequence[ImportResult] = ()) -> SimpleNamespac
         corridor=layers.corridor_frame(model),
         border=layers.border_frame(model),
         profile=layers.profile_frame(model),
+        settlements=layers.settlements_frame(model),
+        settlements_in_corridor=layers.settlements_in_corridor(model),
+        corridor_admin=layers.corridor_admin_frame(model),
         events=events,
         patrols=patrols,
         rejected=rejected_table(imports),
@@ -147,6 +153,8 @@ def render(
         "border_check.json": json_text(border_check_document(model)),
         "border_profile.csv": csv_text(f.profile),
         "rejected_events.csv": csv_text(f.rejected),
+        "settlements_in_corridor.csv": csv_text(f.settlements_in_corridor),
+        "corridor_admin.csv": csv_text(f.corridor_admin),
     }
     for name, text in texts.items():
         (stage / name).write_text(text, encoding="utf-8")
@@ -155,6 +163,7 @@ def render(
         "corridor.geojson": f.corridor,
         "places.geojson": f.places,
         "border.geojson": f.border,
+        "settlements.geojson": f.settlements,
         "events.geojson": f.events,
         "patrols.geojson": f.patrols,
     }
@@ -168,6 +177,7 @@ def render(
             "m4": f.route,
             "corridor": f.corridor,
             "border": f.border,
+            "settlements": f.settlements,
             "events": f.events,
             "patrols": f.patrols,
             "border_profile": gpd.GeoDataFrame(

@@ -71,6 +71,39 @@ def border_report(model: Model) -> str:
     return "\n".join(lines)
 
 
+def settlements_report(model: Model) -> str:
+    """Settlements in each half of the corridor, and the corridor's area per governorate/district."""
+    s = model.settlements
+    inside = s[s["in_corridor"]]
+    north = int((inside["corridor_half"] == "north").sum())
+    south = int((inside["corridor_half"] == "south").sum())
+    on_road = int((inside["corridor_half"] == "on road").sum())
+    lines = [
+        (
+            f"Settlements (GeoNames via Who's On First, {len(s):,} within 25 km of the road): "
+            f"{len(inside):,} in the corridor, {north:,} in the northern half (Turkey's patrols), "
+            f"{south:,} in the southern half (Russia's)"
+            + (f", {on_road:,} on the road between them" if on_road else "")
+            + "; listed in settlements_in_corridor.csv."
+        ),
+        "Corridor by governorate and district (corridor_admin.csv):",
+    ]
+    a = model.corridor_admin
+    rows = [
+        [
+            f"{r.level}: {r.name}",
+            f"{r.north_km2:.1f}",
+            f"{r.south_km2:.1f}",
+            f"{r.share * 100:.1f}%",
+            f"{r.settlements_north + r.settlements_south + r.settlements_on_road:,}",
+        ]
+        for r in a.itertuples()
+        if r.total_km2 >= 0.05
+    ]
+    lines.append(_table(["area", "north km²", "south km²", "share", "settlements"], rows))
+    return "\n".join(lines)
+
+
 def events_report(events: gpd.GeoDataFrame, imports: Sequence[ImportResult]) -> str:
     """Events read, kept, flagged (outside the study area) and rejected, per source."""
     rows = []

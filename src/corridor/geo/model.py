@@ -1,14 +1,15 @@
-"""The whole computation, in pipeline order: places → route → corridor → border.
+"""The whole computation, in pipeline order: places → route → corridor → border → settlements.
 
 :func:`compute` returns a :class:`Model`; nothing here writes files, so a notebook can call it freely.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from corridor.geo.border import BorderCheck, BorderData, check_border, load_border_data
 from corridor.geo.buffer import (
@@ -22,6 +23,12 @@ from corridor.geo.buffer import (
 )
 from corridor.geo.places import Gazetteer, Place, load_gazetteer, place_at, read_derived_places
 from corridor.geo.route import Route, read_route_file, route_from_places
+from corridor.geo.settlements import (
+    corridor_admin_areas,
+    locate_settlements,
+    read_admin,
+    read_settlements,
+)
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,10 @@ class Model:
     place_km: dict[str, float]
     place_side: dict[str, int]
     place_offset_km: dict[str, float]
+    #: Every gazetteer locality of the study area, measured (see :mod:`corridor.geo.settlements`).
+    settlements: pd.DataFrame = field(repr=False)
+    #: The corridor's area and settlements per governorate and district.
+    corridor_admin: pd.DataFrame = field(repr=False)
 
     @property
     def places(self) -> list[Place]:
@@ -107,6 +118,8 @@ def compute(
 
     offset_m, _, _ = nearest_on_line_m(lon, lat, route.line, window_m=2000, step_m=10)
     check = check_border(route, corridor, places, border)
+    admin = read_admin()
+    settled = locate_settlements(read_settlements(), route, corridor, border, admin)
     return Model(
         gazetteer=gazetteer,
         route=route,
@@ -117,4 +130,6 @@ def compute(
         place_km={p.id: float(k) for p, k in zip(places, km, strict=True)},
         place_side={p.id: int(s) for p, s in zip(places, side, strict=True)},
         place_offset_km={p.id: float(o) / 1000 for p, o in zip(places, offset_m, strict=True)},
+        settlements=settled,
+        corridor_admin=corridor_admin_areas(corridor, admin, settled),
     )
