@@ -21,8 +21,9 @@ from corridor.geo.buffer import (
     parse_section,
     resolve_section,
 )
+from corridor.geo.osm_route import read_road_file
 from corridor.geo.places import Gazetteer, Place, load_gazetteer, place_at, read_derived_places
-from corridor.geo.route import Route, read_route_file, route_from_places
+from corridor.geo.route import Route, route_from_places
 from corridor.geo.settlements import (
     corridor_admin_areas,
     locate_settlements,
@@ -101,7 +102,7 @@ def compute(
     """
     registry = load_gazetteer()
     route = (
-        read_route_file(Path(route_file), registry)
+        read_road_file(Path(route_file), registry)
         if route_file is not None
         else route_from_places(registry)
     )

@@ -153,6 +153,13 @@ class Route:
         cross = d[:, 0] * (y - xy[seg, 1]) - d[:, 1] * (x - xy[seg, 0])
         return chainage_km, np.sign(cross).astype(int)
 
+    def segment_at(self, km: float) -> Segment:
+        """The segment that holds chainage ``km`` (the first or last one beyond the ends)."""
+        for seg in self.segments:
+            if km <= seg.km_to:
+                return seg
+        return self.segments[-1]
+
     def point_at(self, km: float) -> tuple[float, float]:
         """Lon/lat of the road point ``km`` km from Latakia (clamped to the line)."""
         m = float(np.clip(km * 1000, 0, self.chainage_m[-1]))
@@ -287,12 +294,13 @@ def read_route_file(path: Path, gazetteer: Gazetteer) -> Route:
         coords = coords[::-1]
     densified = densify(coords, step_m=DENSIFY_STEP_M)
     bare = Route.from_coords(densified, source=f"user route {path.name}")
-    return _snap_places(bare, path, gazetteer, definition)
+    return snap_places(bare, path, gazetteer, definition)
 
 
-def _snap_places(
+def snap_places(
     bare: Route, path: Path, gazetteer: Gazetteer, definition: list[dict[str, str]]
 ) -> Route:
+    """Snap the named places of ``definition`` to a user's road ``bare``; trim it to Latakia–Aleppo."""
     from corridor.geo.geodesy import nearest_on_line_m
 
     ids = [row["place_id"] for row in definition]
