@@ -30,6 +30,7 @@ from corridor.geo.settlements import (
     read_admin,
     read_settlements,
 )
+from corridor.geo.uncertainty import road_offsets_m
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,8 @@ def compute(
     from corridor.geo.geodesy import nearest_on_line_m
 
     offset_m, _, _ = nearest_on_line_m(lon, lat, route.line, window_m=2000, step_m=10)
-    check = check_border(route, corridor, places, border)
+    offsets = road_offsets_m(route, {p.id: p.uncertainty_m for p in places})
+    check = check_border(route, corridor, places, border, road_uncertainty_m=offsets)
     admin = read_admin()
     settled = locate_settlements(read_settlements(), route, corridor, border, admin)
     return Model(

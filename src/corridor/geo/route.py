@@ -38,6 +38,11 @@ CONFIDENCE = {
     "low": "long segment over winding road: it may be several km off, and shorter than the road",
     "user": "taken from the user's road geometry",
 }
+#: How far (m) the real road may lie from a segment of each confidence: the figures behind the words
+#: of :data:`CONFIDENCE`, and the one place the ranges of the headline border numbers take them from
+#: (:mod:`corridor.geo.uncertainty`). ``user``: an OpenStreetMap way is drawn to within tens of metres,
+#: and the carriageways' centreline is what the model uses.
+CONFIDENCE_M = {"high": 1000.0, "medium": 3000.0, "low": 5000.0, "user": 50.0}
 
 
 @dataclass(frozen=True, slots=True)
