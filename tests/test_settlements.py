@@ -221,3 +221,26 @@ def test_missing_file_and_wrong_columns_are_named(tmp_path):
     assert caught.value.row == 1
     with pytest.raises(InputError, match="cannot read the admin polygons"):
         read_admin(tmp_path / "absent.geojson")
+
+
+def test_readme_quotes_the_current_counts(out):
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    s = out[1].model.settlements
+    inside = s[s["in_corridor"]]
+    match = re.search(
+        r"Of the ([\d,]+) gazetteer settlements within 25 km of the road, \*\*(\d+)\*\* lie in the "
+        r"corridor: (\d+) in the\s+northern half, (\d+) in the southern half and (\d+)",
+        readme,
+    )
+    assert match
+    numbers = [int(g.replace(",", "")) for g in match.groups()]
+    halves = inside["corridor_half"].value_counts()
+    assert numbers == [
+        len(s),
+        len(inside),
+        halves.get("north", 0),
+        halves.get("south", 0),
+        halves.get("on road", 0),
+    ]
