@@ -128,8 +128,14 @@ def test_distances_agree_with_pyproj_geod(out):
     coords = np.vstack([np.asarray(g.coords) for g in getattr(border, "geoms", [border])])
     for row in sample.itertuples():
         d = GEOD.inv(np.full(len(coords), row.lon), np.full(len(coords), row.lat), *coords.T)[2]
-        assert row.border_km <= d.min() / 1000 + 0.001
+        # The border's vertices are 10 m apart or more, so the nearest vertex overstates the
+        # distance to the line a little; the projected distance is within 5 m of geodesic.
+        assert row.border_km <= d.min() / 1000 + 0.005
         assert row.border_km == pytest.approx(d.min() / 1000, abs=0.1)
+    from corridor.geo.border import distance_to_border_m
+
+    geodesic = distance_to_border_m(border, sample["lon"].to_numpy(), sample["lat"].to_numpy())[0]
+    assert np.abs(sample["border_km"].to_numpy() - geodesic / 1000).max() <= 0.005
 
 
 def test_known_towns_fall_in_their_district_and_governorate(out):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
+import shapely
 from shapely.geometry import MultiLineString, shape
 from shapely.geometry.base import BaseGeometry
 
@@ -296,6 +297,13 @@ def headline_ranges(
     rebuilt on each shifted road over the same stretch (the section's ends map vertex by vertex).
     """
     sec = corridor.section
+    # Only the boundary near the road can be nearest to it (the road is at most ~45 km from it): the
+    # line clipped to the road's box plus 1 degree gives the same distances at a fifth of the cost.
+    west, south, east, north_lat = route.line.bounds
+    near = replace(
+        border,
+        line=border.line.intersection(shapely.box(west - 1, south - 1, east + 1, north_lat + 1)),
+    )
     measured = {}
     for name, north in (("north", True), ("south", False)):
         moved = shifted_route(route, offsets_m, north=north)
@@ -308,7 +316,7 @@ def headline_ranges(
         moved_corridor = build_corridor(
             moved, section, half_width_km=corridor.half_width_m / 1000, syria=border.syria
         )
-        measured[name] = (_check(moved, moved_corridor, [], border, step_km), moved)
+        measured[name] = (_check(moved, moved_corridor, [], near, step_km), moved)
     (n, moved_n), (s, moved_s) = measured["north"], measured["south"]
 
     def back(stretches: list[dict], moved: Route) -> list[dict]:

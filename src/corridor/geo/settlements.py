@@ -23,10 +23,10 @@ from shapely.geometry.base import BaseGeometry
 
 from corridor._data import geodata_path
 from corridor._errors import InputError
-from corridor.geo.border import BorderData, distance_to_border_m
+from corridor.geo.border import BorderData
 from corridor.geo.buffer import Corridor
 from corridor.geo.geodesy import area_km2
-from corridor.geo.projection import lonlat_to_xy
+from corridor.geo.projection import lonlat_to_xy, to_metric
 from corridor.geo.route import Route
 
 COLUMNS = (
@@ -212,7 +212,7 @@ def locate_settlements(
         projection, whose scale is within 2e-5 of true here), ``side`` (north/south of the road),
         ``in_corridor`` and ``corridor_half`` (the half whose polygon holds it; ``on road`` for a
         point on the line between the halves; '' outside),
-        ``border_km`` (geodesic), ``district``, ``governorate``, ``source`` and ``source_url``.
+        ``border_km`` (projected, within 5 m of geodesic), ``district``, ``governorate``, ``source`` and ``source_url``.
     """
     lon = np.array([s.lon for s in settlements])
     lat = np.array([s.lat for s in settlements])
@@ -229,7 +229,10 @@ def locate_settlements(
     # A named place that is a vertex of the modelled road lies on the line between the two halves
     # (both polygons touch it): it belongs to neither half.
     half[(half != "") & (road_m < ON_ROAD_M)] = "on road"
-    border_m = distance_to_border_m(border.line, lon, lat)[0]
+    # In the conformal projection: its scale is within 1e-4 of true up to the border, so at 50 km the
+    # distance is off by 5 m at most (tested against pyproj Geod), and it takes milliseconds where
+    # the geodesic search for 1,900 points takes seconds.
+    border_m = shapely.distance(to_metric(border.line), shapely.points(x, y))
     frame = pd.DataFrame(
         {
             "wof_id": [s.wof_id for s in settlements],
@@ -273,6 +276,8 @@ def corridor_admin_areas(
         covered = {"north": 0.0, "south": 0.0}
         for area in sorted((a for a in admin if a.level == level), key=lambda a: a.name):
             shapely.prepare(area.geometry)
+            if not shapely.intersects(area.geometry, corridor.union):
+                continue
             part = {h: getattr(corridor, h).intersection(area.geometry) for h in ("north", "south")}
             north, south = area_km2(part["north"]), area_km2(part["south"])
             if north + south < 1e-6:
