@@ -170,3 +170,16 @@ def test_a_way_with_bad_coordinates_is_named(tmp_path, files):
     path = write(tmp_path / "bad.geojson", broken)
     with pytest.raises(InputError, match=r"line 4.*out of range"):
         read_road_file(path, load_gazetteer())
+
+
+def test_an_m4_way_far_from_the_road_is_refused(tmp_path, files):
+    _, part = files["partial"]
+    moved = json.loads(json.dumps(part))
+    for feature in moved["features"]:
+        if feature["properties"]["ref"].startswith("M4"):
+            feature["geometry"]["coordinates"] = [
+                [lon, lat - 0.3] for lon, lat in feature["geometry"]["coordinates"]
+            ]
+    path = write(tmp_path / "elsewhere.geojson", moved)
+    with pytest.raises(InputError, match=r"lies 3\d km from the modelled road"):
+        read_road_file(path, load_gazetteer())

@@ -47,6 +47,9 @@ GAP_MAX_M = 1000.0
 PAIR_MAX_M = 80.0
 #: Spacing at which the carriageways are resampled before averaging.
 SAMPLE_M = 50.0
+#: A way of the file further than this from the modelled road (between its ends) is not the M4: the
+#: modelled road's least confident segments may be several km off, not tens.
+FAR_KM = 15.0
 #: A vertex of the final line within this distance of the file's road came from the file.
 FROM_FILE_M = 1.0
 _REF_SPLIT = re.compile(r"[;,/]")
@@ -196,7 +199,9 @@ def _centreline(chains: list[np.ndarray]) -> list[np.ndarray]:
     return pieces
 
 
-def _join_with_model(pieces: list[np.ndarray], route: Route) -> tuple[np.ndarray, LineString]:
+def _join_with_model(
+    pieces: list[np.ndarray], route: Route, path: Path
+) -> tuple[np.ndarray, LineString]:
     """The file's pieces in road order with the modelled road between and around them.
 
     Returns the lon/lat vertices and the file's pieces as one metric geometry (for labelling).
@@ -204,6 +209,14 @@ def _join_with_model(pieces: list[np.ndarray], route: Route) -> tuple[np.ndarray
     spans = []
     for piece in pieces:
         km = _extended_km(route, piece[[0, -1]])
+        x, y = lonlat_to_xy(piece[:, 0], piece[:, 1])
+        off_km = float(np.max(shapely.distance(route.metric_line, shapely.points(x, y)))) / 1000
+        if km[0] > 0 and km[1] < route.length_km and off_km > FAR_KM:
+            msg = (
+                f"an M4 way between km {km[0]:.0f} and {km[1]:.0f} lies {off_km:.0f} km from the "
+                f"modelled road (more than {FAR_KM:g} km): is it the M4?"
+            )
+            raise InputError(msg, file=str(path), field="coordinates")
         spans.append((float(km[0]), float(km[1]), piece))
     spans.sort(key=lambda s: s[0])
     # Drop pieces inside another's span (a stray duplicate way).
@@ -290,7 +303,7 @@ def read_road_file(path: Path | str, gazetteer: Gazetteer) -> Route:
         msg = f"no M4 way: no line has ref M4 (refs found: {', '.join(refs) or 'none'})"
         raise InputError(msg, file=str(path), field="ref")
     modelled = route_from_places(gazetteer)
-    coords, from_file = _join_with_model(_centreline(_chains(main, modelled)), modelled)
+    coords, from_file = _join_with_model(_centreline(_chains(main, modelled)), modelled, path)
     bare = Route.from_coords(
         densify(coords, step_m=DENSIFY_STEP_M), source=f"user route {path.name}"
     )
