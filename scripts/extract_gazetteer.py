@@ -18,6 +18,8 @@ the committed rows equal the shared extract's.
 Usage::
 
     python scripts/extract_gazetteer.py /path/to/whosonfirst-data-admin-sy
+    # after a change of the modelled road, settlements.csv only, from the shared extract:
+    python scripts/extract_gazetteer.py --localities ../shared/reference/gazetteer/localities.csv
 """
 
 from __future__ import annotations
@@ -337,7 +339,15 @@ def provenance_entries(digest: str, counts: dict[str, int]) -> list[dict[str, An
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line: read the checkout, write the two files and their provenance."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("checkout", type=Path, help=f"a checkout of {REPOSITORY} at {COMMIT[:10]}")
+    parser.add_argument(
+        "checkout", type=Path, nargs="?", help=f"a checkout of {REPOSITORY} at {COMMIT[:10]}"
+    )
+    parser.add_argument(
+        "--localities",
+        type=Path,
+        help="re-select settlements.csv only, from the shared extract's localities.csv (the same "
+        "rows as the checkout's, tested), after the modelled road changed; admin.geojson is kept",
+    )
     parser.add_argument("--out", type=Path, default=GEODATA, help="folder to write (geodata/)")
     parser.add_argument(
         "--any-commit",
@@ -345,6 +355,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="accept a checkout whose records differ from the pinned commit's",
     )
     args = parser.parse_args(argv)
+    if args.localities is not None:
+        return _reselect(args.localities, args.out)
+    if args.checkout is None:
+        parser.error("give a checkout, or --localities")
     try:
         localities, admin, digest = read_checkout(args.checkout)
     except GazetteerError as exc:
@@ -374,6 +388,38 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{len(settlements)} of {len(localities)} localities within {STUDY_KM:g} km of the road; "
         f"{len(features)} admin polygons, simplification error at most {worst:g} m"
     )
+    return 0
+
+
+def _reselect(localities_csv: Path, out: Path) -> int:
+    """Write settlements.csv from the shared localities.csv; keep the provenance's source."""
+    try:
+        with localities_csv.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            if tuple(reader.fieldnames or ()) != LOCALITY_COLUMNS:
+                print(
+                    f"extract_gazetteer: {localities_csv}: not the shared localities.csv",
+                    file=sys.stderr,
+                )
+                return 2
+            localities = list(reader)
+    except OSError as exc:
+        print(f"extract_gazetteer: cannot read {localities_csv} ({exc})", file=sys.stderr)
+        return 2
+    settlements = select_settlements(localities)
+    out.mkdir(parents=True, exist_ok=True)
+    write_text(out / "settlements.csv", csv_text(settlements, SETTLEMENT_COLUMNS))
+    if out.resolve() == GEODATA.resolve():
+        old = {e["file"]: e for e in json.loads((GEODATA / "provenance.json").read_text("utf-8"))}
+        source = old["geodata/settlements.csv"]["derived_from"]
+        counts = {
+            "records": source["records_read"],
+            "localities": len(localities),
+            "settlements": len(settlements),
+        }
+        entries = provenance_entries(source["records_sha256"], counts)
+        update_provenance([e for e in entries if e["file"] == "geodata/settlements.csv"])
+    print(f"{len(settlements)} of {len(localities)} localities within {STUDY_KM:g} km of the road")
     return 0
 
 

@@ -220,3 +220,11 @@ def test_script_names_a_broken_record(tmp_path):
     (tmp_path / "data" / "bad.geojson").write_text("{not json", encoding="utf-8")
     with pytest.raises(extract_gazetteer.GazetteerError, match=r"bad\.geojson"):
         extract_gazetteer.read_checkout(tmp_path)
+
+
+def test_reselecting_from_the_shared_extract_gives_the_committed_bytes(tmp_path):
+    shared = _shared() / "localities.csv"
+    out = tmp_path / "out"
+    assert extract_gazetteer.main(["--localities", str(shared), "--out", str(out)]) == 0
+    assert (out / "settlements.csv").read_bytes() == (GEODATA / "settlements.csv").read_bytes()
+    assert not (out / "admin.geojson").exists()
