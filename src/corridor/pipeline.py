@@ -249,9 +249,10 @@ def load(
 ) -> SimpleNamespace:
     """Return the layers as GeoDataFrames (EPSG:4326) without writing or reading any build output.
 
-    The namespace has ``places``, ``route``, ``corridor``, ``border``, ``events``, ``patrols``
-    (GeoDataFrames), ``profile`` and ``rejected`` (DataFrames), ``imports`` (one result per file in
-    ``events``) and ``model`` (everything computed, for the curious).
+    The namespace has ``places``, ``route``, ``corridor``, ``border``, ``settlements``, ``events``,
+    ``patrols`` (GeoDataFrames), ``profile``, ``settlements_in_corridor``, ``corridor_admin`` and
+    ``rejected`` (DataFrames), ``imports`` (one result per file in ``events``) and ``model``
+    (everything computed, for the curious).
     """
     model = compute(section=section, half_width_km=half_width_km, route_file=route_file)
     imports = read_imports(model, events)
