@@ -61,7 +61,7 @@ def build(
     """Build the corridor and write GeoJSON, CSV, JSON and a GeoPackage into OUT."""
     from corridor.claims.check import summary_line
     from corridor.pipeline import build as run_build
-    from corridor.report import border_report, events_report, road_report
+    from corridor.report import border_report, events_report, road_report, settlements_report
 
     width = _positive_km(half_width_km)
     result = run_build(
@@ -76,6 +76,7 @@ def build(
     typer.echo(border_report(result.model))
     typer.echo("")
     typer.echo(road_report(result.model))
+    typer.echo(settlements_report(result.model))
     typer.echo("")
     typer.echo(events_report(result.events, result.imports))
     typer.echo("")

@@ -126,3 +126,31 @@ def profile_frame(model: Model) -> pd.DataFrame:
             "border_km": np.round(b.profile_border_km, 3),
         }
     )
+
+
+def settlements_frame(model: Model) -> gpd.GeoDataFrame:
+    """Every gazetteer locality of the study area (``settlements.geojson``), sorted by chainage.
+
+    Columns: ``wof_id``, ``geonames_id``, ``name``, ``name_ar``, ``feature_code``, ``population``,
+    ``chainage_km``, ``road_km``, ``side``, ``in_corridor``, ``corridor_half``, ``border_km``,
+    ``district``, ``governorate``, ``source``, ``source_url``. The other spellings (``variants``,
+    every language Who's On First holds) stay in ``settlements_in_corridor.csv`` and
+    ``geodata/settlements.csv``: they would double the layer.
+    """
+    s = model.settlements
+    return gpd.GeoDataFrame(
+        s.drop(columns=["lon", "lat", "variants"]),
+        geometry=gpd.points_from_xy(s["lon"], s["lat"]),
+        crs=CRS,
+    )
+
+
+def settlements_in_corridor(model: Model) -> pd.DataFrame:
+    """The settlements inside the corridor, with lon and lat (``settlements_in_corridor.csv``)."""
+    s = model.settlements
+    return s[s["in_corridor"]].reset_index(drop=True)
+
+
+def corridor_admin_frame(model: Model) -> pd.DataFrame:
+    """The corridor's area and settlements per governorate and district (``corridor_admin.csv``)."""
+    return model.corridor_admin.copy()

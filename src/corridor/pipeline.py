@@ -33,6 +33,9 @@ OUTPUT_FILES = (
     "border_check.json",
     "border_profile.csv",
     "road_check.json",
+    "settlements.geojson",
+    "settlements_in_corridor.csv",
+    "corridor_admin.csv",
     "events.geojson",
     "patrols.geojson",
     "rejected_events.csv",
@@ -101,6 +104,9 @@ def frames(model: Model, imports: Sequence[ImportResult] = ()) -> SimpleNamespac
         corridor=layers.corridor_frame(model),
         border=layers.border_frame(model),
         profile=layers.profile_frame(model),
+        settlements=layers.settlements_frame(model),
+        settlements_in_corridor=layers.settlements_in_corridor(model),
+        corridor_admin=layers.corridor_admin_frame(model),
         events=events,
         patrols=patrols,
         rejected=rejected_table(imports),
@@ -150,6 +156,8 @@ def render(
         "border_profile.csv": csv_text(f.profile),
         "road_check.json": json_text(road_check_document(model.route, model.road_check)),
         "rejected_events.csv": csv_text(f.rejected),
+        "settlements_in_corridor.csv": csv_text(f.settlements_in_corridor),
+        "corridor_admin.csv": csv_text(f.corridor_admin),
     }
     for name, text in texts.items():
         (stage / name).write_text(text, encoding="utf-8")
@@ -158,6 +166,7 @@ def render(
         "corridor.geojson": f.corridor,
         "places.geojson": f.places,
         "border.geojson": f.border,
+        "settlements.geojson": f.settlements,
         "events.geojson": f.events,
         "patrols.geojson": f.patrols,
     }
@@ -171,6 +180,7 @@ def render(
             "m4": f.route,
             "corridor": f.corridor,
             "border": f.border,
+            "settlements": f.settlements,
             "events": f.events,
             "patrols": f.patrols,
             "border_profile": gpd.GeoDataFrame(
@@ -242,9 +252,10 @@ def load(
 ) -> SimpleNamespace:
     """Return the layers as GeoDataFrames (EPSG:4326) without writing or reading any build output.
 
-    The namespace has ``places``, ``route``, ``corridor``, ``border``, ``events``, ``patrols``
-    (GeoDataFrames), ``profile`` and ``rejected`` (DataFrames), ``imports`` (one result per file in
-    ``events``) and ``model`` (everything computed, for the curious).
+    The namespace has ``places``, ``route``, ``corridor``, ``border``, ``settlements``, ``events``,
+    ``patrols`` (GeoDataFrames), ``profile``, ``settlements_in_corridor``, ``corridor_admin`` and
+    ``rejected`` (DataFrames), ``imports`` (one result per file in ``events``) and ``model``
+    (everything computed, for the curious).
     """
     model = compute(section=section, half_width_km=half_width_km, route_file=route_file)
     imports = read_imports(model, events)

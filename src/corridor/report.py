@@ -21,9 +21,22 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
+def _range(ranges: dict, key: str, unit: str, *, signed: bool = False) -> str:
+    if key not in ranges:
+        return ""
+    lo, hi = ranges[key]
+    fmt = "+.2f" if signed else ".2f"
+    return f" [{lo:{fmt}} to {hi:{fmt}} {unit}]"
+
+
+def _stretches(runs: list[dict]) -> str:
+    return "; ".join(f"km {s['km_from']:.0f}–{s['km_to']:.0f}" for s in runs) or "nowhere"
+
+
 def border_report(model: Model) -> str:
     """The border check as a readable text report."""
     b = model.border_check
+    r = b.ranges
     sec = model.corridor.section
     lon, lat, km = b.m4_min_at
     v = b.verdict
@@ -36,22 +49,35 @@ def border_report(model: Model) -> str:
         ),
         f"Road modelled from: {model.route.source} ({model.route.length_km:.1f} km, Latakia–Aleppo).",
         "",
-        "Distance to the Turkish border (geodesic):",
-        f"  closest point of the M4: {b.m4_min_km:.2f} km at km {km:.1f} ({lat:.5f} N, {lon:.5f} E)",
+        "Distance to the Turkish border (geodesic; [range] with the road shifted by its stated",
+        "uncertainty towards and away from the border, see border_check.json 'uncertainty'):",
+        (
+            f"  closest point of the M4: {b.m4_min_km:.2f} km{_range(r, 'm4_min_km', 'km')} "
+            f"at km {km:.1f} ({lat:.5f} N, {lon:.5f} E)"
+        ),
         f"  along the corridor section: {b.section_min_km:.2f} to {b.section_max_km:.2f} km",
         (
-            f"  corridor's northern edge: {b.north_edge_min_km:+.2f} km "
+            f"  corridor's northern edge: {b.north_edge_min_km:+.2f} km"
+            f"{_range(r, 'north_edge_min_km', 'km', signed=True)} "
             "(negative: it would reach into Turkey before clipping)"
         ),
-        f"  cut off at the border: {b.clipped_km2:.2f} km²",
+        f"  cut off at the border: {b.clipped_km2:.2f} km²{_range(r, 'corridor_clipped_km2', 'km²')}",
         "",
     ]
-    on = "; ".join(f"km {s['km_from']:.0f}–{s['km_to']:.0f}" for s in v["holds_on"]) or "nowhere"
+    on = _stretches(v["holds_on"])
     lines.append(
         f'"About {v["claimed_km"]:g} km from the border" (±{v["tolerance_km"]:g} km): '
         f"{v['verdict']}. Holds on {on}; "
         f"{v['share_of_road'] * 100:.0f}% of the road, {v['share_of_section'] * 100:.0f}% of the section."
     )
+    if "claim_30km" in r:
+        lo, hi = r["claim_30km"]["share_of_road_range"]
+        north = _stretches(r["claim_30km"]["holds_on_road_shifted_north"])
+        south = _stretches(r["claim_30km"]["holds_on_road_shifted_south"])
+        lines.append(
+            f"  With the road shifted by its uncertainty: {lo * 100:.0f}–{hi * 100:.0f}% of the road; "
+            f"holds on {north} (shifted north), {south} (shifted south)."
+        )
     lines.append("")
     rows = [
         [
@@ -91,6 +117,39 @@ def road_report(model: Model) -> str:
         ),
         _table(["stretch", "reported km", "model km", "model ÷ reported", "source"], rows),
     ]
+    return "\n".join(lines)
+
+
+def settlements_report(model: Model) -> str:
+    """Settlements in each half of the corridor, and the corridor's area per governorate/district."""
+    s = model.settlements
+    inside = s[s["in_corridor"]]
+    north = int((inside["corridor_half"] == "north").sum())
+    south = int((inside["corridor_half"] == "south").sum())
+    on_road = int((inside["corridor_half"] == "on road").sum())
+    lines = [
+        (
+            f"Settlements (GeoNames via Who's On First, {len(s):,} within 25 km of the road): "
+            f"{len(inside):,} in the corridor, {north:,} in the northern half (Turkey's patrols), "
+            f"{south:,} in the southern half (Russia's)"
+            + (f", {on_road:,} on the road between them" if on_road else "")
+            + "; listed in settlements_in_corridor.csv."
+        ),
+        "Corridor by governorate and district (corridor_admin.csv):",
+    ]
+    a = model.corridor_admin
+    rows = [
+        [
+            f"{r.level}: {r.name}",
+            f"{r.north_km2:.1f}",
+            f"{r.south_km2:.1f}",
+            f"{r.share * 100:.1f}%",
+            f"{r.settlements_north + r.settlements_south + r.settlements_on_road:,}",
+        ]
+        for r in a.itertuples()
+        if r.total_km2 >= 0.05
+    ]
+    lines.append(_table(["area", "north km²", "south km²", "share", "settlements"], rows))
     return "\n".join(lines)
 
 

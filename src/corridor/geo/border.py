@@ -8,18 +8,20 @@ and says along which stretches "about 30 km" holds.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
+import shapely
 from shapely.geometry import MultiLineString, shape
 from shapely.geometry.base import BaseGeometry
 
 from corridor._data import geodata_path
-from corridor.geo.buffer import Corridor
+from corridor.geo.buffer import Corridor, Section, build_corridor
 from corridor.geo.geodesy import nearest_on_line_m
 from corridor.geo.places import Place
-from corridor.geo.route import Route
+from corridor.geo.route import CONFIDENCE_M, Route
+from corridor.geo.uncertainty import chainage_on, shifted_route
 
 #: The figure the articles give, and the tolerance that "about" earns it. A round "30 km" (AA, also
 #: given as 19 miles) reads as "to the nearest 10 km", so distances from 25 to 35 km agree with it.
@@ -115,11 +117,25 @@ class BorderCheck:
     clipped_km2: float
     clipped_where: dict
     verdict: dict
+    #: The headline figures on the road shifted north and south by its uncertainty (see
+    #: :func:`headline_ranges`); empty when not measured.
+    ranges: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
-        """The content of ``border_check.json``."""
+        """The content of ``border_check.json``; each ``*_range`` stands beside its value."""
         lon, lat, km = self.m4_min_at
+        r = self.ranges
+        beside = {
+            f"{key}_range": r[key]
+            for key in ("m4_min_km", "north_edge_min_km", "corridor_clipped_km2")
+            if key in r
+        }
+        verdict = dict(self.verdict)
+        if "claim_30km" in r:
+            verdict.update(r["claim_30km"])
         return {
+            **beside,
+            "uncertainty": r.get("basis", {}),
             "m4_min_km": round(self.m4_min_km, 2),
             "m4_min_at": {"lon": round(lon, 6), "lat": round(lat, 6), "chainage_km": round(km, 2)},
             "m4_min_border_point": {
@@ -132,7 +148,7 @@ class BorderCheck:
             "corridor_clipped_km2": round(self.clipped_km2, 2),
             "corridor_clipped_where": self.clipped_where,
             "places_border_km": {k: round(v, 2) for k, v in sorted(self.place_km.items())},
-            "claim_30km": self.verdict,
+            "claim_30km": verdict,
         }
 
 
@@ -143,8 +159,23 @@ def check_border(
     border: BorderData,
     *,
     step_km: float = PROFILE_STEP_KM,
+    road_uncertainty_m: np.ndarray | None = None,
 ) -> BorderCheck:
-    """Measure the road, the corridor and the places against the border (geodesic distances)."""
+    """Measure the road, the corridor and the places against the border (geodesic distances).
+
+    With ``road_uncertainty_m`` (metres per route vertex, :func:`corridor.geo.uncertainty.road_offsets_m`)
+    the headline figures are measured again on the road shifted by it either way (``ranges``).
+    """
+    check = _check(route, corridor, places, border, step_km)
+    if road_uncertainty_m is None:
+        return check
+    ranges = headline_ranges(check, route, corridor, border, road_uncertainty_m, step_km=step_km)
+    return replace(check, ranges=ranges)
+
+
+def _check(
+    route: Route, corridor: Corridor, places: list[Place], border: BorderData, step_km: float
+) -> BorderCheck:
     km = np.append(np.arange(0.0, route.length_km, step_km), route.length_km)
     m = km * 1000
     lon = np.interp(m, route.chainage_m, route.coords[:, 0])
@@ -163,7 +194,7 @@ def check_border(
 
     place_lon = np.array([p.lon for p in places])
     place_lat = np.array([p.lat for p in places])
-    place_d = distance_to_border_m(border.line, place_lon, place_lat)[0] / 1000
+    place_d = distance_to_border_m(border.line, place_lon, place_lat)[0] / 1000 if places else []
 
     return BorderCheck(
         profile_km=km,
@@ -221,7 +252,7 @@ def _verdict(km: np.ndarray, d: np.ndarray, sec_from: float, sec_to: float) -> d
     ok = (d >= lo) & (d <= hi)
     in_sec = (km >= sec_from) & (km <= sec_to)
     share_road = float(ok.mean())
-    share_sec = float(ok[in_sec].mean()) if in_sec.any() else float("nan")
+    share_sec = float(ok[in_sec].mean()) if in_sec.any() else 0.0
     if share_road == 0:
         verdict = "contradicted"
     elif share_road > 0.9:
@@ -245,3 +276,81 @@ def _verdict(km: np.ndarray, d: np.ndarray, sec_from: float, sec_to: float) -> d
         "section_min_km": round(float(d[in_sec].min()), 2) if in_sec.any() else None,
         "section_max_km": round(float(d[in_sec].max()), 2) if in_sec.any() else None,
     }
+
+
+def _span(*values: float) -> list[float]:
+    return [round(min(values), 2), round(max(values), 2)]
+
+
+def headline_ranges(
+    check: BorderCheck,
+    route: Route,
+    corridor: Corridor,
+    border: BorderData,
+    offsets_m: np.ndarray,
+    *,
+    step_km: float = PROFILE_STEP_KM,
+) -> dict:
+    """The headline figures with the road shifted north (towards Turkey) and south by ``offsets_m``.
+
+    Each range is ``[low, high]`` over the value and the two shifted measurements; the corridor is
+    rebuilt on each shifted road over the same stretch (the section's ends map vertex by vertex).
+    """
+    sec = corridor.section
+    # Only the boundary near the road can be nearest to it (the road is at most ~45 km from it): the
+    # line clipped to the road's box plus 1 degree gives the same distances at a fifth of the cost.
+    west, south, east, north_lat = route.line.bounds
+    near = replace(
+        border,
+        line=border.line.intersection(shapely.box(west - 1, south - 1, east + 1, north_lat + 1)),
+    )
+    measured = {}
+    for name, north in (("north", True), ("south", False)):
+        moved = shifted_route(route, offsets_m, north=north)
+        section = Section(
+            sec.from_id,
+            sec.to_id,
+            chainage_on(moved, route, sec.km_from),
+            chainage_on(moved, route, sec.km_to),
+        )
+        moved_corridor = build_corridor(
+            moved, section, half_width_km=corridor.half_width_m / 1000, syria=border.syria
+        )
+        measured[name] = (_check(moved, moved_corridor, [], near, step_km), moved)
+    (n, moved_n), (s, moved_s) = measured["north"], measured["south"]
+
+    def back(stretches: list[dict], moved: Route) -> list[dict]:
+        """Stretches of a shifted road in the modelled road's chainage (vertex by vertex)."""
+        return [
+            {
+                k: round(float(np.interp(v * 1000, moved.chainage_m, route.chainage_m) / 1000), 1)
+                for k, v in st.items()
+            }
+            for st in stretches
+        ]
+
+    key = {
+        "m4_min_km": "m4_min_km",
+        "north_edge_min_km": "north_edge_min_km",
+        "corridor_clipped_km2": "clipped_km2",
+    }
+    out: dict = {k: _span(getattr(check, a), getattr(n, a), getattr(s, a)) for k, a in key.items()}
+    out["claim_30km"] = {
+        "share_of_road_range": _span(
+            check.verdict["share_of_road"], n.verdict["share_of_road"], s.verdict["share_of_road"]
+        ),
+        "holds_on_road_shifted_north": back(n.verdict["holds_on"], moved_n),
+        "holds_on_road_shifted_south": back(s.verdict["holds_on"], moved_s),
+    }
+    out["basis"] = {
+        "method": (
+            "each figure measured again with the road moved sideways by its stated uncertainty, "
+            "towards the border (north) and away from it (south); the range spans the value and "
+            "both results. Between two named places the offset is the larger of the places' own "
+            "uncertainty and the segment's figure tapered by a half sine to the places"
+        ),
+        "segment_uncertainty_m": dict(CONFIDENCE_M),
+        "max_offset_m": round(float(np.max(offsets_m)), 1),
+        "not_included": "the border line's own error (10 m in the OSM-derived source)",
+    }
+    return out

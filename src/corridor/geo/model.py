@@ -1,14 +1,15 @@
-"""The whole computation, in pipeline order: places → route → corridor → border.
+"""The whole computation, in pipeline order: places → route → corridor → border → settlements.
 
 :func:`compute` returns a :class:`Model`; nothing here writes files, so a notebook can call it freely.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from corridor.geo.border import BorderCheck, BorderData, check_border, load_border_data
 from corridor.geo.buffer import (
@@ -20,9 +21,17 @@ from corridor.geo.buffer import (
     parse_section,
     resolve_section,
 )
+from corridor.geo.osm_route import read_road_file
 from corridor.geo.places import Gazetteer, Place, load_gazetteer, place_at, read_derived_places
 from corridor.geo.road_check import StretchCheck, check_road
-from corridor.geo.route import Route, read_route_file, route_from_places
+from corridor.geo.route import Route, route_from_places
+from corridor.geo.settlements import (
+    corridor_admin_areas,
+    locate_settlements,
+    read_admin,
+    read_settlements,
+)
+from corridor.geo.uncertainty import road_offsets_m
 
 
 @dataclass(frozen=True)
@@ -38,6 +47,10 @@ class Model:
     place_km: dict[str, float]
     place_side: dict[str, int]
     place_offset_km: dict[str, float]
+    #: Every gazetteer locality of the study area, measured (see :mod:`corridor.geo.settlements`).
+    settlements: pd.DataFrame = field(repr=False)
+    #: The corridor's area and settlements per governorate and district.
+    corridor_admin: pd.DataFrame = field(repr=False)
     #: Every reported along-road distance against the model (``geodata/road_distances.csv``).
     road_check: tuple[StretchCheck, ...] = ()
 
@@ -93,7 +106,7 @@ def compute(
     """
     registry = load_gazetteer()
     route = (
-        read_route_file(Path(route_file), registry)
+        read_road_file(Path(route_file), registry)
         if route_file is not None
         else route_from_places(registry)
     )
@@ -109,7 +122,10 @@ def compute(
     from corridor.geo.geodesy import nearest_on_line_m
 
     offset_m, _, _ = nearest_on_line_m(lon, lat, route.line, window_m=2000, step_m=10)
-    check = check_border(route, corridor, places, border)
+    offsets = road_offsets_m(route, {p.id: p.uncertainty_m for p in places})
+    check = check_border(route, corridor, places, border, road_uncertainty_m=offsets)
+    admin = read_admin()
+    settled = locate_settlements(read_settlements(), route, corridor, border, admin)
     return Model(
         gazetteer=gazetteer,
         route=route,
@@ -120,5 +136,7 @@ def compute(
         place_km={p.id: float(k) for p, k in zip(places, km, strict=True)},
         place_side={p.id: int(s) for p, s in zip(places, side, strict=True)},
         place_offset_km={p.id: float(o) / 1000 for p, o in zip(places, offset_m, strict=True)},
+        settlements=settled,
+        corridor_admin=corridor_admin_areas(corridor, admin, settled),
         road_check=tuple(check_road({p.id: float(k) for p, k in zip(places, km, strict=True)})),
     )

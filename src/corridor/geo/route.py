@@ -42,6 +42,11 @@ CONFIDENCE = {
     "low": "long segment over winding road: it may be several km off, and shorter than the road",
     "user": "taken from the user's road geometry",
 }
+#: How far (m) the real road may lie from a segment of each confidence: the figures behind the words
+#: of :data:`CONFIDENCE`, and the one place the ranges of the headline border numbers take them from
+#: (:mod:`corridor.geo.uncertainty`). ``user``: an OpenStreetMap way is drawn to within tens of metres,
+#: and the carriageways' centreline is what the model uses.
+CONFIDENCE_M = {"high": 1000.0, "medium": 3000.0, "low": 5000.0, "user": 50.0}
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +161,13 @@ class Route:
         d = xy[seg + 1] - xy[seg]
         cross = d[:, 0] * (y - xy[seg, 1]) - d[:, 1] * (x - xy[seg, 0])
         return chainage_km, np.sign(cross).astype(int)
+
+    def segment_at(self, km: float) -> Segment:
+        """The segment that holds chainage ``km`` (the first or last one beyond the ends)."""
+        for seg in self.segments:
+            if km <= seg.km_to:
+                return seg
+        return self.segments[-1]
 
     def point_at(self, km: float) -> tuple[float, float]:
         """Lon/lat of the road point ``km`` km from Latakia (clamped to the line)."""
@@ -293,12 +305,13 @@ def read_route_file(path: Path, gazetteer: Gazetteer) -> Route:
         coords = coords[::-1]
     densified = densify(coords, step_m=DENSIFY_STEP_M)
     bare = Route.from_coords(densified, source=f"user route {path.name}")
-    return _snap_places(bare, path, gazetteer, definition)
+    return snap_places(bare, path, gazetteer, definition)
 
 
-def _snap_places(
+def snap_places(
     bare: Route, path: Path, gazetteer: Gazetteer, definition: list[dict[str, str]]
 ) -> Route:
+    """Snap the named places of ``definition`` to a user's road ``bare``; trim it to Latakia–Aleppo."""
     from corridor.geo.geodesy import nearest_on_line_m
 
     ids = [row["place_id"] for row in definition]
