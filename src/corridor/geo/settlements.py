@@ -45,6 +45,8 @@ LEVELS = ("governorate", "district")
 SIDE_NAMES = {1: "north", -1: "south", 0: "on road"}
 #: A settlement closer than this to the road lies on it (the road passes through its point).
 ON_ROAD_M = 1.0
+#: A point this close to a corridor half (degrees: the GeoJSON coordinate precision) is in it.
+EDGE_DEG = 1e-7
 SOURCE = "GeoNames via Who's On First (whosonfirst-data-admin-sy 2db0f03)"
 
 
@@ -220,12 +222,15 @@ def locate_settlements(
     x, y = lonlat_to_xy(lon, lat)
     road_m = shapely.distance(route.metric_line, shapely.points(x, y))
     points = shapely.points(lon, lat)
-    # The same lon/lat polygons that corridor.geojson holds, so the count is the file's count.
+    # The same lon/lat polygons that corridor.geojson holds, so the count is the file's count. A
+    # point on an edge counts as inside: the section's ends are cut through the end villages' own
+    # points (Ain al-Hawr, Tronba), which float noise of 1e-14 degrees put on either side; within
+    # the files' coordinate precision (1e-7 degrees, 1 cm) of a half is in it.
     half = np.full(len(points), "", dtype=object)
     for name in ("north", "south"):
         geom = getattr(corridor, name)
         shapely.prepare(geom)
-        half[shapely.intersects(geom, points) & (half == "")] = name
+        half[shapely.dwithin(geom, points, EDGE_DEG) & (half == "")] = name
     # A named place that is a vertex of the modelled road lies on the line between the two halves
     # (both polygons touch it): it belongs to neither half.
     half[(half != "") & (road_m < ON_ROAD_M)] = "on road"
