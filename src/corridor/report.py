@@ -103,13 +103,19 @@ def events_report(events: gpd.GeoDataFrame, imports: Sequence[ImportResult]) -> 
         rows.append([str(origin), f"{read:,}", f"{len(group):,}", *_counts(group), f"{rejected:,}"])
     for r in imports:
         if not len(r.table):
-            rows.append([_name(r.file), f"{r.read:,}", "0", "0", "0", "0", "0", f"{len(r.rejected):,}"])
-    lines = [
+            rows.append(
+                [_name(r.file), f"{r.read:,}", "0", "0", "0", "0", "0", f"{len(r.rejected):,}"]
+            )
+    heading = (
         "Events (flagged: outside the study area, kept and marked in_study_area = false; inside: the "
         "whole uncertainty disc is in the corridor; possibly: the disc crosses its edge; in force: "
-        f"dated within {load_arrangement().label()}):",
+        f"dated within {load_arrangement().label()}):"
+    )
+    lines = [
+        heading,
         _table(["source", *EVENT_COLUMNS], rows),
     ]
+    lines += [f"Warning: {note}" for r in imports for note in r.notices]
     bad = [x for r in imports for x in r.rejected]
     if bad:
         lines.append(f"Rejected rows ({len(bad):,}; all listed in rejected_events.csv):")

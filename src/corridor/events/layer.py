@@ -143,11 +143,13 @@ def tag(table: pd.DataFrame, tagger: Tagger) -> gpd.GeoDataFrame:
     lon = table["lon"].to_numpy(dtype=float)
     lat = table["lat"].to_numpy(dtype=float)
     radius = (
-        table["uncertainty_m"].to_numpy(dtype=float) if "uncertainty_m" in table else np.zeros(len(lon))
+        table["uncertainty_m"].to_numpy(dtype=float)
+        if "uncertainty_m" in table
+        else np.zeros(len(lon))
     )
     tags = tagger.tag(lon, lat, radius)
     dates = table["date"] if "date" in table else pd.Series(pd.NA, index=table.index)
-    precisions = table["date_precision"] if "date_precision" in table else dates
+    precisions = table.get("date_precision", dates)
     forced = in_force(dates, precisions)
     tags.insert(tags.columns.get_loc("corridor_membership") + 1, "in_force", forced)
     out = pd.concat([table.drop(columns=["lon", "lat"]).reset_index(drop=True), tags], axis=1)

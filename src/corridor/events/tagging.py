@@ -16,6 +16,7 @@ scale factor. The tests hold the results to the geodesic ones (:mod:`corridor.ge
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -25,6 +26,7 @@ from shapely.geometry.base import BaseGeometry
 
 from corridor.geo.model import Model
 from corridor.geo.projection import CORRIDOR_CRS, lonlat_to_xy, to_metric
+from corridor.geo.route import Route
 
 #: Where the projection still measures the border distance well (Syria and its neighbours).
 REGION = (34.0, 32.0, 43.5, 38.5)  # lon_min, lat_min, lon_max, lat_max
@@ -43,6 +45,7 @@ NEAREST_PLACE_MAX_ROAD_KM = 50.0
 _LAT_GRID = np.arange(-80.0, 80.01, 0.05)
 
 
+@cache
 def _scale_by_latitude() -> np.ndarray:
     """The projection's point scale factor along a meridian (conformal: the same in every direction)."""
     factors = Proj(CORRIDOR_CRS).get_factors(np.full(_LAT_GRID.size, 36.5), _LAT_GRID)
@@ -143,6 +146,25 @@ def side_names(signed_m: np.ndarray, uncertainty_m: np.ndarray | float = 0.0) ->
     signed = np.asarray(signed_m, dtype=float)
     near = np.abs(signed) <= np.maximum(np.asarray(uncertainty_m, dtype=float), ON_ROAD_MIN_M)
     return np.where(near, "road", np.where(signed > 0, "north", "south")).astype(object)
+
+
+def within_study_area(route: Route, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Whether each point lies within :data:`STUDY_AREA_KM` of ``route`` (``False`` for NaN)."""
+    lon = np.asarray(lon, dtype=float)
+    lat = np.asarray(lat, dtype=float)
+    out = np.zeros(lon.shape, dtype=bool)
+    x0, y0, x1, y1 = np.asarray(route.line.bounds)
+    # A degree of latitude is 111 km and one of longitude at least 80 km this far south (< 44° N):
+    # only points in the road's box widened that much can be near it.
+    pad = STUDY_AREA_KM / 80.0
+    box = (lon >= x0 - pad) & (lon <= x1 + pad) & (lat >= y0 - pad) & (lat <= y1 + pad)
+    if box.any():
+        x, y = lonlat_to_xy(lon[box], lat[box])
+        road = _road_segments(route.metric_line, route.chainage_m / 1000)
+        planar, _, _, _ = road.nearest(x, y)
+        k = np.interp(lat[box], _LAT_GRID, _scale_by_latitude())
+        out[box] = planar / k / 1000 <= STUDY_AREA_KM
+    return out
 
 
 @dataclass(frozen=True)

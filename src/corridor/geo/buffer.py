@@ -78,7 +78,9 @@ def parse_section(text: str) -> tuple[str, str]:
 
 def _check_on_road(place: Place, gazetteer: Gazetteer, route: Route) -> None:
     """Refuse a section end farther than :data:`SECTION_END_MAX_KM` from the road."""
-    (off_m,), _, _ = nearest_on_line_m([place.lon], [place.lat], route.line, window_m=2000, step_m=10)
+    (off_m,), _, _ = nearest_on_line_m(
+        [place.lon], [place.lat], route.line, window_m=2000, step_m=10
+    )
     if off_m / 1000 <= SECTION_END_MAX_KM:
         return
     # Places on the road: the route's named places, and those derived by a distance along it.
