@@ -237,3 +237,87 @@ def test_cli_binary_events_file_is_exit_2(tmp_path):
     assert result.returncode == 2
     assert "binary" in result.stderr
     assert not (tmp_path / "o").exists()
+
+
+def test_swapped_coordinates_are_rejected_as_swapped(tmp_path, gazetteer):
+    """Swapping lands near the road where the row as given does not: the row is reported as swapped."""
+    text = (
+        "id,date,latitude,longitude\n"
+        "GOOD,2021-05-01,35.8137,36.6096\n"  # Ariha, on the road
+        "SWAP,2021-05-01,36.6096,35.8137\n"  # the same point, swapped: in Hatay, Turkey, as given
+        "FAR,2021-05-01,37.0662,37.3781\n"  # Gaziantep: far from the road both ways, kept and flagged
+        "NEAR,2021-05-01,35.93,36.63\n"  # near the road as given: never swapped, whatever the other way
+    )
+    result = read_events(write(tmp_path, "e.csv", text), gazetteer=gazetteer)
+    assert list(result.table.id) == ["GOOD", "FAR", "NEAR"]
+    [bad] = result.rejected
+    assert (bad.row, bad.field) == (3, "latitude")
+    assert "swapped" in bad.message
+    assert "36.6096" in bad.message and "35.8137" in bad.message
+    geojson = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"date": "2021-05-01"},
+                "geometry": {"type": "Point", "coordinates": coords},
+            }
+            for coords in ([36.6096, 35.8137], [35.8137, 36.6096])  # GeoJSON: longitude first
+        ],
+    }
+    result = read_events(write(tmp_path, "e.geojson", json.dumps(geojson)), gazetteer=gazetteer)
+    assert len(result.table) == 1
+    assert [r.row for r in result.rejected] == [2]
+    assert "swapped" in result.rejected[0].message
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("acled.csv", ACLED_HEADER + "\n"),
+        ("plain.csv", "date,latitude,longitude\n"),
+        ("points.geojson", '{"type": "FeatureCollection", "features": []}'),
+    ],
+)
+def test_file_with_no_rows_warns_and_fails_strict(tmp_path, name, content):
+    path = write(tmp_path, name, content)
+    out = tmp_path / "out"
+    ok = run_build("--out", str(out), "--events", str(path))
+    assert ok.returncode == 0, ok.stderr
+    [warning] = [line for line in ok.stdout.splitlines() if line.startswith("Warning:")]
+    assert str(path) in warning
+    assert "nothing was imported" in warning
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    strict = run_build("--out", str(out), "--events", str(path), "--strict")
+    assert strict.returncode == 2
+    assert str(path) in strict.stderr
+    assert "Traceback" not in strict.stderr
+    assert len(strict.stderr.strip().splitlines()) == 1
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_file_with_no_usable_row_stops_the_build(tmp_path, gazetteer):
+    path = write(
+        tmp_path,
+        "bad.csv",
+        "\n".join(
+            [
+                ACLED_HEADER,
+                acled_row("S1", "2021-05-01", 36.6096, 35.8137),  # swapped
+                acled_row("S2", "not a date", 35.8, 36.6),
+            ]
+        )
+        + "\n",
+    )
+    with pytest.raises(InputError, match=r"none of its 2 rows could be used.*swapped") as info:
+        read_events(path, gazetteer=gazetteer)
+    assert str(path) in str(info.value)
+    out = tmp_path / "out"
+    good = write(tmp_path, "good.csv", "date,latitude,longitude\n2021-05-01,35.8,36.6\n")
+    assert run_build("--out", str(out), "--events", str(good)).returncode == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    result = run_build("--out", str(out), "--events", str(good), "--events", str(path))
+    assert result.returncode == 2
+    assert "none of its 2 rows could be used" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
