@@ -240,11 +240,11 @@ def test_cli_binary_events_file_is_exit_2(tmp_path):
 
 
 def test_swapped_coordinates_are_rejected_as_swapped(tmp_path, gazetteer):
-    """Swapping lands near the road where the row as given does not: the row is reported as swapped."""
+    """Swapped, the row lands in Syria near the road; as given it is off Syria and far from it."""
     text = (
         "id,date,latitude,longitude\n"
         "GOOD,2021-05-01,35.8137,36.6096\n"  # Ariha, on the road
-        "SWAP,2021-05-01,36.6096,35.8137\n"  # the same point, swapped: in Hatay, Turkey, as given
+        "SWAP,2021-05-01,36.6096,35.8137\n"  # the same point swapped: in the Gulf of Iskenderun
         "FAR,2021-05-01,37.0662,37.3781\n"  # Gaziantep: far from the road both ways, kept and flagged
         "NEAR,2021-05-01,35.93,36.63\n"  # near the road as given: never swapped, whatever the other way
     )

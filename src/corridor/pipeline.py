@@ -64,7 +64,13 @@ def read_imports(
 ) -> list[ImportResult]:
     """Read the user's event files; with ``strict``, any bad row or a file with no rows is an error."""
     results = [
-        read_events(p, gazetteer=model.gazetteer, route=model.route, progress=progress)
+        read_events(
+            p,
+            gazetteer=model.gazetteer,
+            route=model.route,
+            syria=model.border.syria,
+            progress=progress,
+        )
         for p in paths
     ]
     empty = [n for res in results for n in res.notices]

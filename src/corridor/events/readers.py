@@ -19,9 +19,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from shapely.geometry.base import BaseGeometry
 
 from corridor._errors import InputError, UnknownPlaceError
-from corridor.events.tagging import STUDY_AREA_KM, within_study_area
+from corridor.events.tagging import STUDY_AREA_KM, looks_swapped
+from corridor.geo.border import load_border_data
 from corridor.geo.places import Gazetteer
 from corridor.geo.route import Route, route_from_places
 
@@ -91,6 +93,14 @@ class Rejection:
         return f"{self.file}, row {self.row}, field {self.field!r}: {self.message}"
 
 
+@dataclass(frozen=True)
+class _Area:
+    """What tells swapped coordinates: the road and Syria's land."""
+
+    route: Route
+    syria: BaseGeometry
+
+
 @dataclass
 class ImportResult:
     """The good rows of one file (with ``lon``/``lat``) and the rows set aside."""
@@ -128,6 +138,7 @@ def read_events(
     *,
     gazetteer: Gazetteer,
     route: Route | None = None,
+    syria: BaseGeometry | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> ImportResult:
     """Read events from ``path`` (ACLED CSV, plain CSV or GeoJSON, told apart by their content).
@@ -141,17 +152,21 @@ def read_events(
         The file.
     gazetteer
         Places, for rows that give a place name instead of coordinates.
-    route
-        The road, to tell swapped coordinates (the study area is measured from it); by default the
-        line through the gazetteer's named places.
+    route, syria
+        The road (the study area is measured from it) and Syria's land, to tell swapped
+        coordinates; by default the line through the gazetteer's named places and the committed
+        outline (``geodata/syria_near.geojson``).
     progress
         Called with a short message while a large file is read.
     """
     path = Path(path)
-    road = route if route is not None else route_from_places(gazetteer)
+    area = _Area(
+        route if route is not None else route_from_places(gazetteer),
+        syria if syria is not None else load_border_data().syria,
+    )
     text = _read_text(path)
     if text.lstrip().startswith("{"):
-        result = _read_geojson(path, text, road)
+        result = _read_geojson(path, text, area)
     else:
         header = next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])
         columns = {h.strip().lower() for h in header}
@@ -160,9 +175,9 @@ def read_events(
             "sub_event_type",
         } <= columns
         result = (
-            _read_acled(path, text, progress, road)
+            _read_acled(path, text, progress, area)
             if acled
-            else _read_plain(path, text, gazetteer, progress, road)
+            else _read_plain(path, text, gazetteer, progress, area)
         )
     if result.read == 0:
         what = "features" if result.format == "geojson" else "rows below the header"
@@ -272,7 +287,7 @@ def _parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def _check_coordinates(
-    check: _Checker, lat_text: pd.Series, lon_text: pd.Series, *, required: bool, route: Route
+    check: _Checker, lat_text: pd.Series, lon_text: pd.Series, *, required: bool, area: _Area
 ) -> tuple[np.ndarray, np.ndarray]:
     lat = pd.to_numeric(lat_text, errors="coerce").to_numpy(dtype=float, copy=True)
     lon = pd.to_numeric(lon_text, errors="coerce").to_numpy(dtype=float, copy=True)
@@ -289,20 +304,16 @@ def _check_coordinates(
     )
     check.reject(np.abs(lat) > 90, "latitude", lambda i: f"{lat[i]} is outside -90..90")
     check.reject(np.abs(lon) > 180, "longitude", lambda i: f"{lon[i]} is outside -180..180")
-    # Swapped: as given the point is outside the study area, the other way round it is inside it.
-    # Only the rows whose swapped point is near the road are measured the other way too.
     usable = check.good & np.isfinite(lat) & np.isfinite(lon)
-    flipped = np.zeros(lat.shape, dtype=bool)
-    flipped[usable] = within_study_area(route, lat[usable], lon[usable])
-    swapped = flipped.copy()
-    swapped[flipped] = ~within_study_area(route, lon[flipped], lat[flipped])
+    swapped = np.zeros(lat.shape, dtype=bool)
+    swapped[usable] = looks_swapped(area.route, area.syria, lon[usable], lat[usable])
     check.reject(
         swapped,
         "latitude",
         lambda i: (
-            f"latitude {lat[i]} and longitude {lon[i]} look swapped: as given the point lies more "
-            f"than {STUDY_AREA_KM:g} km from the M4, the other way round it lies within "
-            f"{STUDY_AREA_KM:g} km of it"
+            f"latitude {lat[i]} and longitude {lon[i]} look swapped: as given the point lies "
+            f"outside Syria, more than {STUDY_AREA_KM:g} km from the M4; the other way round it "
+            f"lies in Syria within {STUDY_AREA_KM:g} km of the road"
         ),
     )
     return lon, lat
@@ -317,7 +328,7 @@ def _require(path: Path, frame: pd.DataFrame, names: tuple[str, ...]) -> None:
 
 
 def _read_acled(
-    path: Path, text: str, progress: Callable[[str], None] | None, route: Route
+    path: Path, text: str, progress: Callable[[str], None] | None, area: _Area
 ) -> ImportResult:
     wanted = {*ACLED_FIELDS, *ACLED_REQUIRED}
     frame, rejected = _read_csv(path, text, progress, usecols=lambda c: c.strip().lower() in wanted)
@@ -332,7 +343,7 @@ def _read_acled(
         lambda i: f"{raw_dates.iloc[i]!r} is not a date (use 2020-07-14 or 14 July 2020)",
     )
     lon, lat = _check_coordinates(
-        check, frame["latitude"], frame["longitude"], required=True, route=route
+        check, frame["latitude"], frame["longitude"], required=True, area=area
     )
     tp = frame.get("time_precision", pd.Series("1", index=frame.index)).astype(str).str.strip()
     gp = frame.get("geo_precision", pd.Series("", index=frame.index)).astype(str).str.strip()
@@ -382,7 +393,7 @@ def _read_plain(
     text: str,
     gazetteer: Gazetteer,
     progress: Callable[[str], None] | None,
-    route: Route,
+    area: _Area,
 ) -> ImportResult:
     frame, rejected = _read_csv(path, text, progress)
     cols = {name: _plain_column(frame, name) for name in PLAIN_ALIASES}
@@ -406,9 +417,7 @@ def _read_plain(
     has_xy = bool(cols["latitude"] and cols["longitude"])
     lat_text = col("latitude") if has_xy else pd.Series("", index=frame.index)
     lon_text = col("longitude") if has_xy else pd.Series("", index=frame.index)
-    lon, lat = _check_coordinates(
-        check, lat_text, lon_text, required=not cols["place"], route=route
-    )
+    lon, lat = _check_coordinates(check, lat_text, lon_text, required=not cols["place"], area=area)
     places = col("place").fillna("").astype(str).str.strip()
     place_ids = pd.Series(pd.NA, index=frame.index, dtype="object")
     uncertainty = np.full(len(frame), PLAIN_DEFAULT_UNCERTAINTY_M)
@@ -479,7 +488,7 @@ _GEOJSON_COLUMNS = (
 )
 
 
-def _read_geojson(path: Path, text: str, route: Route) -> ImportResult:
+def _read_geojson(path: Path, text: str, area: _Area) -> ImportResult:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -521,7 +530,7 @@ def _read_geojson(path: Path, text: str, route: Route) -> ImportResult:
         lambda i: f"{frame['date'].iloc[i]!r} is not a date (use YYYY-MM-DD)",
     )
     lon, lat = _check_coordinates(
-        check, frame["latitude"], frame["longitude"], required=True, route=route
+        check, frame["latitude"], frame["longitude"], required=True, area=area
     )
     kind = _kinds(frame["kind"])
     ids = _ids(frame["id"], path, frame["_row"])

@@ -167,6 +167,31 @@ def within_study_area(route: Route, lon: np.ndarray, lat: np.ndarray) -> np.ndar
     return out
 
 
+def looks_swapped(
+    route: Route, syria: BaseGeometry, lon: np.ndarray, lat: np.ndarray
+) -> np.ndarray:
+    """Points whose latitude and longitude look swapped: as given, they lie outside the study area
+    and off Syrian land; the other way round, within the study area and in Syria.
+
+    Near the coast north of Latakia latitude and longitude are both about 35.5 to 36: there a point
+    moved by swapping stays near where it was, so a point in Syria as given is never called swapped.
+    """
+    lon = np.asarray(lon, dtype=float)
+    lat = np.asarray(lat, dtype=float)
+    out = np.zeros(lon.shape, dtype=bool)
+    finite = np.isfinite(lon) & np.isfinite(lat)
+    flipped = np.flatnonzero(finite)[within_study_area(route, lat[finite], lon[finite])]
+    if flipped.size:
+        shapely.prepare(syria)
+        a, b = lon[flipped], lat[flipped]
+        out[flipped] = (
+            shapely.intersects_xy(syria, b, a)
+            & ~within_study_area(route, a, b)
+            & ~shapely.intersects_xy(syria, a, b)
+        )
+    return out
+
+
 @dataclass(frozen=True)
 class Tagger:
     """Precomputed geometry for tagging many points at once; build it with :meth:`from_model`."""
