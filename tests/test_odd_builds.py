@@ -86,6 +86,9 @@ def test_odd_builds_write_no_nan_and_warn_nothing(tmp_path, args):
     for path in written:
         text = path.read_text(encoding="utf-8")
         assert not NOT_A_NUMBER.search(text), (path.name, NOT_A_NUMBER.search(text))
+    if (out / "map.html").exists():  # the legend says what north and south mean
+        page = (out / "map.html").read_text(encoding="utf-8")
+        assert "left and right of the road from Latakia to Aleppo" in page
     claims = json.loads((out / "claims.json").read_text(encoding="utf-8"))
     for claim in claims:
         # A claim the model cannot measure here says why, instead of a number that is not one.

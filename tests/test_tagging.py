@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -227,3 +228,14 @@ def test_in_force_on_imported_and_catalogue_events(tmp_path, layers):
     catalogue = layers.events.set_index("id")
     assert catalogue.loc["2020-03-15-joint-patrol-1", "in_force"]
     assert not catalogue.in_force.isna().all()
+
+
+def test_readme_states_the_period_and_what_north_means():
+    text = (geodata_path("arrangement.json").parents[1] / "README.md").read_text(encoding="utf-8")
+    readme = re.sub(r"\s+", " ", text)
+    first, last = load_arrangement().label().split(" – ")
+    assert f"protocol of {first}" in readme
+    assert f"the last day in force is {last}" in readme
+    assert "left or right of the road as it runs from Latakia to Aleppo" in readme
+    assert "corridor_membership" in readme
+    assert "in_force" in readme
