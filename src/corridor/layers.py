@@ -40,12 +40,10 @@ def places_frame(model: Model) -> gpd.GeoDataFrame:
                 "uncertainty_m": float(p.uncertainty_m),
                 "chainage_km": round(model.place_km[p.id], 3),
                 "road_offset_km": round(model.place_offset_km[p.id], 3),
-                "side": str(
-                    side_names(
-                        model.place_side[p.id] * model.place_offset_km[p.id] * 1000,
-                        p.uncertainty_m,
-                    )
-                ),
+                # The same rule as the events': on the road within the place's own uncertainty.
+                "side": side_names(
+                    model.place_side[p.id] * model.place_offset_km[p.id] * 1000, p.uncertainty_m
+                ).item(),
                 "border_km": round(model.border_check.place_km[p.id], 3),
                 "note": p.note,
                 "geometry": Point(p.lon, p.lat),
