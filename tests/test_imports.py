@@ -93,7 +93,7 @@ def test_acled_columns_are_read_by_name_in_any_order(tmp_path, gazetteer):
         (acled_row("B1", "not a date", 35.8, 36.6), "event_date", "is not a date"),
         (acled_row("B2", "2020-07-14", 95, 36.6), "latitude", "outside -90..90"),
         (acled_row("B3", "2020-07-14", 35.8, 200), "longitude", "outside -180..180"),
-        (acled_row("B4", "2020-07-14", 40.14, 35.33), "latitude", "look swapped"),
+        (acled_row("B4", "2020-07-14", 36.6, 35.8), "latitude", "look swapped"),
         (acled_row("B5", "2020-07-14", "abc", 36.6), "latitude", "not a number"),
         (acled_row("B6", "2020-07-14", "", 36.6), "latitude", "missing"),
     ],
@@ -143,7 +143,6 @@ def test_truncated_file_rejects_the_short_row(tmp_path, gazetteer):
             f"{ACLED_HEADER.replace('latitude,', '')}\n".encode(),
             r"missing required column\(s\) latitude",
         ),
-        (b'{"type": "FeatureCollection", "features": []}', "no features"),
         (b"{broken", "not valid JSON"),
     ],
 )
@@ -238,3 +237,87 @@ def test_cli_binary_events_file_is_exit_2(tmp_path):
     assert result.returncode == 2
     assert "binary" in result.stderr
     assert not (tmp_path / "o").exists()
+
+
+def test_swapped_coordinates_are_rejected_as_swapped(tmp_path, gazetteer):
+    """Swapped, the row lands in Syria near the road; as given it is off Syria and far from it."""
+    text = (
+        "id,date,latitude,longitude\n"
+        "GOOD,2021-05-01,35.8137,36.6096\n"  # Ariha, on the road
+        "SWAP,2021-05-01,36.6096,35.8137\n"  # the same point swapped: in the Gulf of Iskenderun
+        "FAR,2021-05-01,37.0662,37.3781\n"  # Gaziantep: far from the road both ways, kept and flagged
+        "NEAR,2021-05-01,35.93,36.63\n"  # near the road as given: never swapped, whatever the other way
+    )
+    result = read_events(write(tmp_path, "e.csv", text), gazetteer=gazetteer)
+    assert list(result.table.id) == ["GOOD", "FAR", "NEAR"]
+    [bad] = result.rejected
+    assert (bad.row, bad.field) == (3, "latitude")
+    assert "swapped" in bad.message
+    assert "36.6096" in bad.message and "35.8137" in bad.message
+    geojson = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"date": "2021-05-01"},
+                "geometry": {"type": "Point", "coordinates": coords},
+            }
+            for coords in ([36.6096, 35.8137], [35.8137, 36.6096])  # GeoJSON: longitude first
+        ],
+    }
+    result = read_events(write(tmp_path, "e.geojson", json.dumps(geojson)), gazetteer=gazetteer)
+    assert len(result.table) == 1
+    assert [r.row for r in result.rejected] == [2]
+    assert "swapped" in result.rejected[0].message
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("acled.csv", ACLED_HEADER + "\n"),
+        ("plain.csv", "date,latitude,longitude\n"),
+        ("points.geojson", '{"type": "FeatureCollection", "features": []}'),
+    ],
+)
+def test_file_with_no_rows_warns_and_fails_strict(tmp_path, name, content):
+    path = write(tmp_path, name, content)
+    out = tmp_path / "out"
+    ok = run_build("--out", str(out), "--events", str(path))
+    assert ok.returncode == 0, ok.stderr
+    [warning] = [line for line in ok.stdout.splitlines() if line.startswith("Warning:")]
+    assert str(path) in warning
+    assert "nothing was imported" in warning
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    strict = run_build("--out", str(out), "--events", str(path), "--strict")
+    assert strict.returncode == 2
+    assert str(path) in strict.stderr
+    assert "Traceback" not in strict.stderr
+    assert len(strict.stderr.strip().splitlines()) == 1
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_file_with_no_usable_row_stops_the_build(tmp_path, gazetteer):
+    path = write(
+        tmp_path,
+        "bad.csv",
+        "\n".join(
+            [
+                ACLED_HEADER,
+                acled_row("S1", "2021-05-01", 36.6096, 35.8137),  # swapped
+                acled_row("S2", "not a date", 35.8, 36.6),
+            ]
+        )
+        + "\n",
+    )
+    with pytest.raises(InputError, match=r"none of its 2 rows could be used.*swapped") as info:
+        read_events(path, gazetteer=gazetteer)
+    assert str(path) in str(info.value)
+    out = tmp_path / "out"
+    good = write(tmp_path, "good.csv", "date,latitude,longitude\n2021-05-01,35.8,36.6\n")
+    assert run_build("--out", str(out), "--events", str(good)).returncode == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    result = run_build("--out", str(out), "--events", str(good), "--events", str(path))
+    assert result.returncode == 2
+    assert "none of its 2 rows could be used" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before

@@ -7,13 +7,13 @@ import numpy as np
 import pandas as pd
 from shapely.geometry import LineString, Point
 
+from corridor.events.tagging import side_names
 from corridor.geo.buffer import Corridor
 from corridor.geo.model import Model
 from corridor.geo.route import CONFIDENCE
 
 CRS = "EPSG:4326"
 
-SIDE_NAMES = {1: "north", -1: "south", 0: "on road"}
 PATROLLED_BY = {"north": "Turkey", "south": "Russia"}
 WIDTH_NOTE = (
     "Protocol of 5 March 2020, para. 2: 6 km deep to the north and 6 km deep to the south of the M4 "
@@ -42,9 +42,10 @@ def places_frame(model: Model) -> gpd.GeoDataFrame:
                 "uncertainty_m": float(p.uncertainty_m),
                 "chainage_km": round(model.place_km[p.id], 3),
                 "road_offset_km": round(model.place_offset_km[p.id], 3),
-                "side": SIDE_NAMES[model.place_side[p.id]]
-                if model.place_offset_km[p.id] > 0.05
-                else "on road",
+                # The same rule as the events': on the road within the place's own uncertainty.
+                "side": side_names(
+                    model.place_side[p.id] * model.place_offset_km[p.id] * 1000, p.uncertainty_m
+                ).item(),
                 "border_km": round(model.border_check.place_km[p.id], 3),
                 "note": p.note,
                 "geometry": Point(p.lon, p.lat),

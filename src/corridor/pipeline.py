@@ -67,8 +67,20 @@ def read_imports(
     strict: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> list[ImportResult]:
-    """Read the user's event files; with ``strict``, any bad row is an error."""
-    results = [read_events(p, gazetteer=model.gazetteer, progress=progress) for p in paths]
+    """Read the user's event files; with ``strict``, any bad row or a file with no rows is an error."""
+    results = [
+        read_events(
+            p,
+            gazetteer=model.gazetteer,
+            route=model.route,
+            syria=model.border.syria,
+            progress=progress,
+        )
+        for p in paths
+    ]
+    empty = [n for res in results for n in res.notices]
+    if strict and empty:
+        raise InputError(f"--strict: {empty[0]}")
     rejected = [r for res in results for r in res.rejected]
     if strict and rejected:
         more = f" (and {len(rejected) - 1} more bad rows)" if len(rejected) > 1 else ""

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import geopandas as gpd
 
+from corridor.events.period import load_arrangement
 from corridor.events.readers import ImportResult
 from corridor.geo.model import Model
 
@@ -153,30 +154,50 @@ def settlements_report(model: Model) -> str:
     return "\n".join(lines)
 
 
+#: The events table's columns after the source: what each count means is in its heading line.
+EVENT_COLUMNS = ["read", "kept", "flagged", "inside", "possibly", "inside in force", "rejected"]
+
+
+def _counts(group: gpd.GeoDataFrame) -> list[str]:
+    member = group["corridor_membership"]
+    inside = member.eq("inside").to_numpy(dtype=bool)
+    forced = group["in_force"].fillna(value=False).to_numpy(dtype=bool)
+    return [
+        f"{int((~group['in_study_area']).sum()):,}",
+        f"{int(inside.sum()):,}",
+        f"{int(member.eq('possibly').sum()):,}",
+        f"{int((inside & forced).sum()):,}",
+    ]
+
+
 def events_report(events: gpd.GeoDataFrame, imports: Sequence[ImportResult]) -> str:
-    """Events read, kept, flagged (outside the study area) and rejected, per source."""
+    """Events read, kept, flagged (outside the study area), in the corridor and rejected, per source.
+
+    ``inside`` counts the events whose whole uncertainty disc lies in the corridor, ``possibly``
+    those whose disc crosses its edge (``corridor_membership``), and ``inside in force`` the inside
+    ones dated within the corridor's period (``in_force``).
+    """
     rows = []
     for origin, group in events.groupby("origin", sort=False):
         result = next((r for r in imports if r.table is not None and origin == _name(r.file)), None)
         read = result.read if result else len(group)
         rejected = len(result.rejected) if result else 0
-        rows.append(
-            [
-                str(origin),
-                f"{read:,}",
-                f"{len(group):,}",
-                f"{int((~group['in_study_area']).sum()):,}",
-                f"{int(group['in_corridor'].sum()):,}",
-                f"{rejected:,}",
-            ]
-        )
+        rows.append([str(origin), f"{read:,}", f"{len(group):,}", *_counts(group), f"{rejected:,}"])
     for r in imports:
         if not len(r.table):
-            rows.append([_name(r.file), f"{r.read:,}", "0", "0", "0", f"{len(r.rejected):,}"])
+            rows.append(
+                [_name(r.file), f"{r.read:,}", "0", "0", "0", "0", "0", f"{len(r.rejected):,}"]
+            )
+    heading = (
+        "Events (flagged: outside the study area, kept and marked in_study_area = false; inside: the "
+        "whole uncertainty disc is in the corridor; possibly: the disc crosses its edge; in force: "
+        f"dated within {load_arrangement().label()}):"
+    )
     lines = [
-        "Events (flagged = outside the study area, kept but marked in_study_area = false):",
-        _table(["source", "read", "kept", "flagged", "in corridor", "rejected"], rows),
+        heading,
+        _table(["source", *EVENT_COLUMNS], rows),
     ]
+    lines += [f"Warning: {note}" for r in imports for note in r.notices]
     bad = [x for r in imports for x in r.rejected]
     if bad:
         lines.append(f"Rejected rows ({len(bad):,}; all listed in rejected_events.csv):")

@@ -98,9 +98,26 @@ def _at(ctx: Context, km: float) -> str:
     return f"km {num(km, 1)}, near {ctx.name(near)}"
 
 
+def _unmeasurable_edge(ctx: Context) -> Finding | None:
+    """Not checkable, and why, when the section leaves no side edge to measure on either half."""
+    e = ctx.edges
+    if (e.side == 1).any() and (e.side == -1).any():
+        return None
+    sec, half_km = ctx.model.corridor.section, ctx.model.corridor.half_width_m / 1000
+    reason = (
+        f"The corridor's width cannot be measured on the {sec.label} section: it is "
+        f"{num(sec.length_km, 1)} km of road, and the edge is measured only away from the square "
+        f"ends (more than the {num(half_km)} km half-width from each), which needs a section longer "
+        f"than {num(2 * half_km)} km. Build a longer section to check this claim."
+    )
+    return not_checkable({"reason": reason}, ctx)
+
+
 def check_half_width(check: Mapping[str, Any], ctx: Context) -> Finding:
     """The corridor's depth on each side, against the drawn corridor's measured edge."""
     stated = float(check["value_km"])
+    if (short := _unmeasurable_edge(ctx)) is not None:
+        return short
     e = ctx.edges
     model_km = ctx.model.corridor.half_width_m / 1000
     ok = np.abs(e.depth_km - stated) <= WIDTH_TOLERANCE_KM
@@ -136,6 +153,8 @@ def check_half_width(check: Mapping[str, Any], ctx: Context) -> Finding:
 def check_total_width(check: Mapping[str, Any], ctx: Context) -> Finding:
     """The corridor's whole width: its north depth plus its south depth."""
     stated = float(check["value_km"])
+    if (short := _unmeasurable_edge(ctx)) is not None:
+        return short
     e = ctx.edges
     north, south = e.depth_km[e.side == 1], e.depth_km[e.side == -1]
     width = float(np.median(north) + np.median(south))

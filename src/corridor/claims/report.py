@@ -103,12 +103,11 @@ def _width(results: Sequence[ClaimResult]) -> list[str]:
     if len(across) < 2:
         return []
     first = group[0]
+    text = f"**Corridor width.** {_said(group)}. The protocol sets 6 km deep on each side"
+    if first.finding.value is None:  # not checkable on this section: the reason is in the table
+        return [f"{text}; the model's width could not be measured on this section."]
     model = first.finding.value * (2 if first.kind == "corridor_half_width" else 1)
-    text = (
-        f"**Corridor width.** {_said(group)}. The protocol sets 6 km deep on each side; the model's "
-        f"corridor is {num(model)} km across."
-    )
-    return [text]
+    return [f"{text}; the model's corridor is {num(model)} km across."]
 
 
 def _links(results: Sequence[ClaimResult]) -> list[str]:

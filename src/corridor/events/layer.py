@@ -18,6 +18,7 @@ import pandas as pd
 from shapely.geometry import LineString
 
 from corridor.events.catalogue import PATROL_KINDS, load_catalogue
+from corridor.events.period import in_force
 from corridor.events.tagging import Tagger
 from corridor.geo.model import Model
 
@@ -58,6 +59,8 @@ TAG_COLUMNS = (
     "side",
     "road_km",
     "in_corridor",
+    "corridor_membership",
+    "in_force",
     "border_km",
     "nearest_place",
     "nearest_place_km",
@@ -131,10 +134,24 @@ def catalogue_table(
 
 
 def tag(table: pd.DataFrame, tagger: Tagger) -> gpd.GeoDataFrame:
-    """Add the corridor tags to a table with ``lon``/``lat`` and make it a point GeoDataFrame."""
+    """Add the corridor tags to a table with ``lon``/``lat`` and make it a point GeoDataFrame.
+
+    The position tags weigh each row's ``uncertainty_m`` (0 where the table has none); ``in_force``
+    comes from ``date`` and ``date_precision`` against the corridor's period
+    (:mod:`corridor.events.period`).
+    """
     lon = table["lon"].to_numpy(dtype=float)
     lat = table["lat"].to_numpy(dtype=float)
-    tags = tagger.tag(lon, lat)
+    radius = (
+        table["uncertainty_m"].to_numpy(dtype=float)
+        if "uncertainty_m" in table
+        else np.zeros(len(lon))
+    )
+    tags = tagger.tag(lon, lat, radius)
+    dates = table["date"] if "date" in table else pd.Series(pd.NA, index=table.index)
+    precisions = table.get("date_precision", dates)
+    forced = in_force(dates, precisions)
+    tags.insert(tags.columns.get_loc("corridor_membership") + 1, "in_force", forced)
     out = pd.concat([table.drop(columns=["lon", "lat"]).reset_index(drop=True), tags], axis=1)
     return gpd.GeoDataFrame(out, geometry=gpd.points_from_xy(lon, lat), crs=CRS)
 

@@ -19,10 +19,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from shapely.geometry.base import BaseGeometry
 
 from corridor._errors import InputError, UnknownPlaceError
-from corridor.events.tagging import REGION
+from corridor.events.tagging import STUDY_AREA_KM, looks_swapped
+from corridor.geo.border import load_border_data
 from corridor.geo.places import Gazetteer
+from corridor.geo.route import Route, route_from_places
 
 #: ACLED's own fields, kept as they are (see the project's notes on the ACLED format).
 ACLED_FIELDS = (
@@ -90,6 +93,14 @@ class Rejection:
         return f"{self.file}, row {self.row}, field {self.field!r}: {self.message}"
 
 
+@dataclass(frozen=True)
+class _Area:
+    """What tells swapped coordinates: the road and Syria's land."""
+
+    route: Route
+    syria: BaseGeometry
+
+
 @dataclass
 class ImportResult:
     """The good rows of one file (with ``lon``/``lat``) and the rows set aside."""
@@ -99,6 +110,8 @@ class ImportResult:
     read: int
     table: pd.DataFrame
     rejected: list[Rejection] = field(default_factory=list)
+    #: What the user should know about the file as a whole (e.g. that it has no rows).
+    notices: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.rejected.sort(key=lambda r: (r.row, r.field))
@@ -124,9 +137,14 @@ def read_events(
     path: Path | str,
     *,
     gazetteer: Gazetteer,
+    route: Route | None = None,
+    syria: BaseGeometry | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> ImportResult:
     """Read events from ``path`` (ACLED CSV, plain CSV or GeoJSON, told apart by their content).
+
+    A file with a header and no rows gives an empty result with a notice; a file none of whose rows
+    can be used raises :class:`~corridor._errors.InputError`, like an unreadable one.
 
     Parameters
     ----------
@@ -134,18 +152,50 @@ def read_events(
         The file.
     gazetteer
         Places, for rows that give a place name instead of coordinates.
+    route, syria
+        The road (the study area is measured from it) and Syria's land, to tell swapped
+        coordinates; by default the line through the gazetteer's named places and the committed
+        outline (``geodata/syria_near.geojson``).
     progress
         Called with a short message while a large file is read.
     """
     path = Path(path)
+    area = _Area(
+        route if route is not None else route_from_places(gazetteer),
+        syria if syria is not None else load_border_data().syria,
+    )
     text = _read_text(path)
     if text.lstrip().startswith("{"):
-        return _read_geojson(path, text)
-    header = next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])
-    columns = {h.strip().lower() for h in header}
-    if {"event_id_cnty", "event_date"} <= columns or {"event_date", "sub_event_type"} <= columns:
-        return _read_acled(path, text, progress)
-    return _read_plain(path, text, gazetteer, progress)
+        result = _read_geojson(path, text, area)
+    else:
+        header = next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])
+        columns = {h.strip().lower() for h in header}
+        acled = {"event_id_cnty", "event_date"} <= columns or {
+            "event_date",
+            "sub_event_type",
+        } <= columns
+        result = (
+            _read_acled(path, text, progress, area)
+            if acled
+            else _read_plain(path, text, gazetteer, progress, area)
+        )
+    if result.read == 0:
+        what = "features" if result.format == "geojson" else "rows below the header"
+        result.notices.append(f"{path}: the file has no {what}; nothing was imported from it")
+    elif not len(result.table):
+        first = result.rejected[0]
+        msg = (
+            f"none of its {result.read:,} rows could be used "
+            f"(row {first.row}, field {first.field!r}: {first.message}"
+            + (
+                f"; and {len(result.rejected) - 1:,} more bad rows"
+                if len(result.rejected) > 1
+                else ""
+            )
+            + ")"
+        )
+        raise InputError(msg, file=str(path))
+    return result
 
 
 def _read_csv(
@@ -237,7 +287,7 @@ def _parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def _check_coordinates(
-    check: _Checker, lat_text: pd.Series, lon_text: pd.Series, *, required: bool
+    check: _Checker, lat_text: pd.Series, lon_text: pd.Series, *, required: bool, area: _Area
 ) -> tuple[np.ndarray, np.ndarray]:
     lat = pd.to_numeric(lat_text, errors="coerce").to_numpy(dtype=float, copy=True)
     lon = pd.to_numeric(lon_text, errors="coerce").to_numpy(dtype=float, copy=True)
@@ -254,14 +304,16 @@ def _check_coordinates(
     )
     check.reject(np.abs(lat) > 90, "latitude", lambda i: f"{lat[i]} is outside -90..90")
     check.reject(np.abs(lon) > 180, "longitude", lambda i: f"{lon[i]} is outside -180..180")
-    x0, y0, x1, y1 = REGION
-    inside = (lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1)
-    swapped = (lat >= x0) & (lat <= x1) & (lon >= y0) & (lon <= y1)
+    usable = check.good & np.isfinite(lat) & np.isfinite(lon)
+    swapped = np.zeros(lat.shape, dtype=bool)
+    swapped[usable] = looks_swapped(area.route, area.syria, lon[usable], lat[usable])
     check.reject(
-        ~inside & swapped,
+        swapped,
         "latitude",
         lambda i: (
-            f"latitude {lat[i]} and longitude {lon[i]} look swapped (this point would be in Syria the other way round)"
+            f"latitude {lat[i]} and longitude {lon[i]} look swapped: as given the point lies "
+            f"outside Syria, more than {STUDY_AREA_KM:g} km from the M4; the other way round it "
+            f"lies in Syria within {STUDY_AREA_KM:g} km of the road"
         ),
     )
     return lon, lat
@@ -275,7 +327,9 @@ def _require(path: Path, frame: pd.DataFrame, names: tuple[str, ...]) -> None:
         raise InputError(msg, file=str(path), row=1)
 
 
-def _read_acled(path: Path, text: str, progress: Callable[[str], None] | None) -> ImportResult:
+def _read_acled(
+    path: Path, text: str, progress: Callable[[str], None] | None, area: _Area
+) -> ImportResult:
     wanted = {*ACLED_FIELDS, *ACLED_REQUIRED}
     frame, rejected = _read_csv(path, text, progress, usecols=lambda c: c.strip().lower() in wanted)
     _require(path, frame, ACLED_REQUIRED)
@@ -288,7 +342,9 @@ def _read_acled(path: Path, text: str, progress: Callable[[str], None] | None) -
         "event_date",
         lambda i: f"{raw_dates.iloc[i]!r} is not a date (use 2020-07-14 or 14 July 2020)",
     )
-    lon, lat = _check_coordinates(check, frame["latitude"], frame["longitude"], required=True)
+    lon, lat = _check_coordinates(
+        check, frame["latitude"], frame["longitude"], required=True, area=area
+    )
     tp = frame.get("time_precision", pd.Series("1", index=frame.index)).astype(str).str.strip()
     gp = frame.get("geo_precision", pd.Series("", index=frame.index)).astype(str).str.strip()
     ids = _ids(frame.get("event_id_cnty", pd.Series("", index=frame.index)), path, frame["_row"])
@@ -333,7 +389,11 @@ def _plain_column(frame: pd.DataFrame, name: str) -> str | None:
 
 
 def _read_plain(
-    path: Path, text: str, gazetteer: Gazetteer, progress: Callable[[str], None] | None
+    path: Path,
+    text: str,
+    gazetteer: Gazetteer,
+    progress: Callable[[str], None] | None,
+    area: _Area,
 ) -> ImportResult:
     frame, rejected = _read_csv(path, text, progress)
     cols = {name: _plain_column(frame, name) for name in PLAIN_ALIASES}
@@ -357,7 +417,7 @@ def _read_plain(
     has_xy = bool(cols["latitude"] and cols["longitude"])
     lat_text = col("latitude") if has_xy else pd.Series("", index=frame.index)
     lon_text = col("longitude") if has_xy else pd.Series("", index=frame.index)
-    lon, lat = _check_coordinates(check, lat_text, lon_text, required=not cols["place"])
+    lon, lat = _check_coordinates(check, lat_text, lon_text, required=not cols["place"], area=area)
     places = col("place").fillna("").astype(str).str.strip()
     place_ids = pd.Series(pd.NA, index=frame.index, dtype="object")
     uncertainty = np.full(len(frame), PLAIN_DEFAULT_UNCERTAINTY_M)
@@ -415,7 +475,20 @@ def _read_plain(
     )
 
 
-def _read_geojson(path: Path, text: str) -> ImportResult:
+_GEOJSON_COLUMNS = (
+    "_row",
+    "date",
+    "latitude",
+    "longitude",
+    "kind",
+    "description",
+    "source",
+    "id",
+    "geometry_type",
+)
+
+
+def _read_geojson(path: Path, text: str, area: _Area) -> ImportResult:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -443,9 +516,7 @@ def _read_geojson(path: Path, text: str) -> ImportResult:
                 "geometry_type": geom.get("type"),
             }
         )
-    if not rows:
-        raise InputError("the FeatureCollection has no features", file=str(path))
-    frame = pd.DataFrame(rows)
+    frame = pd.DataFrame(rows, columns=list(_GEOJSON_COLUMNS))
     check = _Checker(path, frame)
     check.reject(
         (frame["geometry_type"] != "Point").to_numpy(),
@@ -458,7 +529,9 @@ def _read_geojson(path: Path, text: str) -> ImportResult:
         "date",
         lambda i: f"{frame['date'].iloc[i]!r} is not a date (use YYYY-MM-DD)",
     )
-    lon, lat = _check_coordinates(check, frame["latitude"], frame["longitude"], required=True)
+    lon, lat = _check_coordinates(
+        check, frame["latitude"], frame["longitude"], required=True, area=area
+    )
     kind = _kinds(frame["kind"])
     ids = _ids(frame["id"], path, frame["_row"])
     table = pd.DataFrame(

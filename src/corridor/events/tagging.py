@@ -1,4 +1,11 @@
-"""Where each event stands relative to the corridor: chainage, side, inside or not, border distance.
+"""Where each event stands relative to the corridor: chainage, side, membership, border distance.
+
+``side`` is ``north`` or ``south`` for left or right of the road as it runs from Latakia to Aleppo (on
+the leg from Ariha up to al-Mastumah, which runs north, the north half is the west side), and ``road``
+for a point on the road or nearer to it than its own position uncertainty, whose side cannot be told.
+``in_corridor`` tests the point; ``corridor_membership`` tests the disc of radius ``uncertainty_m``
+around it: ``inside`` when the whole disc is inside the corridor, ``outside`` when the whole disc is
+outside, ``possibly`` when the disc crosses the corridor's edge.
 
 Tagging must keep up with analysts who load all of ACLED's Syria data (a million rows), so it works on
 arrays: the points are projected once, nearest road and border segments are found with STRtrees, and
@@ -9,6 +16,7 @@ scale factor. The tests hold the results to the geodesic ones (:mod:`corridor.ge
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -18,6 +26,7 @@ from shapely.geometry.base import BaseGeometry
 
 from corridor.geo.model import Model
 from corridor.geo.projection import CORRIDOR_CRS, lonlat_to_xy, to_metric
+from corridor.geo.route import Route
 
 #: Where the projection still measures the border distance well (Syria and its neighbours).
 REGION = (34.0, 32.0, 43.5, 38.5)  # lon_min, lat_min, lon_max, lat_max
@@ -25,12 +34,18 @@ REGION = (34.0, 32.0, 43.5, 38.5)  # lon_min, lat_min, lon_max, lat_max
 INSIDE_TOLERANCE_M = 0.5
 #: Events farther than this from the modelled road are outside the study area (kept, and flagged).
 STUDY_AREA_KM = 25.0
+#: A point this near the road (m) is on it whatever uncertainty it states: the carriageway and its
+#: verges, and twenty times the tagger's own error against the geodesic (under 2 m, tests/test_events.py).
+ON_ROAD_MIN_M = 50.0
+#: The values of ``corridor_membership``.
+MEMBERSHIP = ("inside", "possibly", "outside")
 #: Places that can be named as an event's nearest place: those within this distance of the road.
 NEAREST_PLACE_MAX_ROAD_KM = 50.0
 
 _LAT_GRID = np.arange(-80.0, 80.01, 0.05)
 
 
+@cache
 def _scale_by_latitude() -> np.ndarray:
     """The projection's point scale factor along a meridian (conformal: the same in every direction)."""
     factors = Proj(CORRIDOR_CRS).get_factors(np.full(_LAT_GRID.size, 36.5), _LAT_GRID)
@@ -124,6 +139,59 @@ def _road_segments(line_xy: BaseGeometry, chainage_km: np.ndarray) -> _Segments:
     return _Segments.of(simple, along, brute=brute)
 
 
+def side_names(signed_m: np.ndarray, uncertainty_m: np.ndarray | float = 0.0) -> np.ndarray:
+    """``north`` / ``south`` / ``road`` from the signed distance to the road (m, + left of the road
+    from Latakia to Aleppo) and the position's uncertainty (m): the one rule for events and places.
+    """
+    signed = np.asarray(signed_m, dtype=float)
+    near = np.abs(signed) <= np.maximum(np.asarray(uncertainty_m, dtype=float), ON_ROAD_MIN_M)
+    return np.where(near, "road", np.where(signed > 0, "north", "south")).astype(object)
+
+
+def within_study_area(route: Route, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Whether each point lies within :data:`STUDY_AREA_KM` of ``route`` (``False`` for NaN)."""
+    lon = np.asarray(lon, dtype=float)
+    lat = np.asarray(lat, dtype=float)
+    out = np.zeros(lon.shape, dtype=bool)
+    x0, y0, x1, y1 = np.asarray(route.line.bounds)
+    # A degree of latitude is 111 km and one of longitude at least 80 km this far south (< 44° N):
+    # only points in the road's box widened that much can be near it.
+    pad = STUDY_AREA_KM / 80.0
+    box = (lon >= x0 - pad) & (lon <= x1 + pad) & (lat >= y0 - pad) & (lat <= y1 + pad)
+    if box.any():
+        x, y = lonlat_to_xy(lon[box], lat[box])
+        road = _road_segments(route.metric_line, route.chainage_m / 1000)
+        planar, _, _, _ = road.nearest(x, y)
+        k = np.interp(lat[box], _LAT_GRID, _scale_by_latitude())
+        out[box] = planar / k / 1000 <= STUDY_AREA_KM
+    return out
+
+
+def looks_swapped(
+    route: Route, syria: BaseGeometry, lon: np.ndarray, lat: np.ndarray
+) -> np.ndarray:
+    """Points whose latitude and longitude look swapped: as given, they lie outside the study area
+    and off Syrian land; the other way round, within the study area and in Syria.
+
+    Near the coast north of Latakia latitude and longitude are both about 35.5 to 36: there a point
+    moved by swapping stays near where it was, so a point in Syria as given is never called swapped.
+    """
+    lon = np.asarray(lon, dtype=float)
+    lat = np.asarray(lat, dtype=float)
+    out = np.zeros(lon.shape, dtype=bool)
+    finite = np.isfinite(lon) & np.isfinite(lat)
+    flipped = np.flatnonzero(finite)[within_study_area(route, lat[finite], lon[finite])]
+    if flipped.size:
+        shapely.prepare(syria)
+        a, b = lon[flipped], lat[flipped]
+        out[flipped] = (
+            shapely.intersects_xy(syria, b, a)
+            & ~within_study_area(route, a, b)
+            & ~shapely.intersects_xy(syria, a, b)
+        )
+    return out
+
+
 @dataclass(frozen=True)
 class Tagger:
     """Precomputed geometry for tagging many points at once; build it with :meth:`from_model`."""
@@ -131,6 +199,8 @@ class Tagger:
     road: _Segments
     border: _Segments
     corridor_xy: BaseGeometry
+    edge: _Segments | None
+    reach_m: float
     place_ids: np.ndarray
     place_xy: np.ndarray
     scale: np.ndarray
@@ -143,12 +213,17 @@ class Tagger:
         # the end cap) inside despite the round trip through lon/lat.
         corridor_xy = to_metric(model.corridor.union).buffer(INSIDE_TOLERANCE_M)
         shapely.prepare(corridor_xy)
+        outline = corridor_xy.boundary
+        edge = None if outline.is_empty else _Segments.of(outline, brute=False)
         near = [p for p in model.places if model.place_offset_km[p.id] <= NEAREST_PLACE_MAX_ROAD_KM]
         px, py = lonlat_to_xy(np.array([p.lon for p in near]), np.array([p.lat for p in near]))
         return cls(
             road=_road_segments(route.metric_line, route.chainage_m / 1000),
             border=_Segments.of(to_metric(model.border.line), brute=False),
             corridor_xy=corridor_xy,
+            edge=edge,
+            # No part of the corridor is farther than this from the road (the buffer's depth).
+            reach_m=model.corridor.half_width_m + INSIDE_TOLERANCE_M,
             place_ids=np.array([p.id for p in near]),
             place_xy=np.column_stack([px, py]),
             scale=_scale_by_latitude(),
@@ -173,22 +248,64 @@ class Tagger:
         k2 = np.interp(lat2, _LAT_GRID, self.scale)
         return planar_m / ((k1 + k2) / 2)
 
-    def tag(self, lon: np.ndarray, lat: np.ndarray) -> pd.DataFrame:
-        """Tag points given in lon/lat.
+    def membership(
+        self,
+        x: np.ndarray,
+        y: np.ndarray,
+        lat: np.ndarray,
+        *,
+        inside: np.ndarray,
+        radius: np.ndarray,
+        road_m: np.ndarray,
+    ) -> np.ndarray:
+        """``inside`` / ``possibly`` / ``outside`` for discs of ``radius`` (ground m) around metric
+        points, given the point test (``inside``) and each point's ground distance to the road."""
+        out = np.where(inside, "inside", "outside").astype(object)
+        # A disc can only reach the corridor's edge if it reaches within the buffer's depth of the
+        # road; for the others the point test is the answer (most of a large import, unmeasured).
+        near = (radius > 0) & (road_m <= self.reach_m + radius)
+        if self.edge is None or not near.any():
+            return out
+        edge_planar, foot, _, _ = self.edge.nearest(x[near], y[near])
+        foot_lat = lat[near] + (foot[:, 1] - y[near]) / 111_000.0
+        edge_m = self._ground_m(edge_planar, lat[near], foot_lat)
+        crosses = edge_m < radius[near]
+        out[np.flatnonzero(near)[crosses]] = "possibly"
+        return out
+
+    def tag(
+        self, lon: np.ndarray, lat: np.ndarray, uncertainty_m: np.ndarray | float = 0.0
+    ) -> pd.DataFrame:
+        """Tag points given in lon/lat, each with its position uncertainty in metres.
+
+        Parameters
+        ----------
+        lon, lat
+            The points (WGS 84).
+        uncertainty_m
+            How far (m) each real position may lie from the point: a scalar or one per point,
+            finite and not negative; 0 (the default) tags the points as exact.
 
         Returns
         -------
         DataFrame
-            ``chainage_km`` (along the road from Latakia), ``side`` (north/south), ``road_km``,
-            ``in_corridor``, ``border_km``, ``nearest_place``, ``nearest_place_km``,
-            ``in_study_area`` (within :data:`STUDY_AREA_KM` of the road).
+            ``chainage_km`` (along the road from Latakia), ``side`` (north / south / road, see the
+            module's docstring), ``road_km``, ``in_corridor`` (the point), ``corridor_membership``
+            (the uncertainty disc: inside / possibly / outside), ``border_km``, ``nearest_place``,
+            ``nearest_place_km``, ``in_study_area`` (within :data:`STUDY_AREA_KM` of the road).
         """
         lon = np.asarray(lon, dtype=float)
         lat = np.asarray(lat, dtype=float)
+        radius = np.broadcast_to(np.asarray(uncertainty_m, dtype=float), lon.shape).copy()
+        if not np.isfinite(radius).all() or (radius < 0).any():
+            bad = radius[~(np.isfinite(radius) & (radius >= 0))][0]
+            msg = f"uncertainty_m must be a finite number of metres, 0 or more, not {bad}"
+            raise ValueError(msg)
         # Event data repeat locations (ACLED geocodes to named places): tag each location once.
-        unique, inverse = np.unique(np.column_stack([lon, lat]), axis=0, return_inverse=True)
+        key = np.column_stack([lon, lat, radius])
+        unique, inverse = np.unique(key, axis=0, return_inverse=True)
         if len(unique) < 0.8 * len(lon):
-            tags = self.tag(unique[:, 0], unique[:, 1])
+            tags = self.tag(unique[:, 0], unique[:, 1], unique[:, 2])
             return tags.iloc[inverse.ravel()].reset_index(drop=True)
         x, y = lonlat_to_xy(lon, lat)
 
@@ -206,6 +323,9 @@ class Tagger:
         place_m = self._ground_m(place_planar, lat, lat)
 
         in_area = road_m / 1000 <= STUDY_AREA_KM
+        in_corridor = shapely.intersects_xy(self.corridor_xy, x, y)
+        member = self.membership(x, y, lat, inside=in_corridor, radius=radius, road_m=road_m)
+        side = side_names(np.where(cross > 0, road_m, -road_m), radius)
         x0, y0, x1, y1 = REGION
         in_region = (lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1)
         # Outside the study area, "km along the M4" and "nearest named place" mean nothing, and far
@@ -215,9 +335,10 @@ class Tagger:
                 "chainage_km": pd.array(
                     np.where(in_area, np.round(chainage, 3), np.nan), dtype="Float64"
                 ),
-                "side": pd.array(np.where(in_area, np.where(cross > 0, "north", "south"), None)),
+                "side": pd.array(np.where(in_area, side, None)),
                 "road_km": np.round(road_m / 1000, 3),
-                "in_corridor": shapely.intersects_xy(self.corridor_xy, x, y),
+                "in_corridor": in_corridor,
+                "corridor_membership": pd.array(member),
                 "border_km": pd.array(
                     np.where(in_region, np.round(border_m / 1000, 3), np.nan), dtype="Float64"
                 ),

@@ -18,8 +18,8 @@ from shapely.geometry.base import BaseGeometry
 from shapely.ops import split
 
 from corridor._errors import InputError
-from corridor.geo.geodesy import area_km2
-from corridor.geo.places import Gazetteer
+from corridor.geo.geodesy import GEOD, area_km2, nearest_on_line_m
+from corridor.geo.places import Gazetteer, Place
 from corridor.geo.projection import to_lonlat, to_metric
 from corridor.geo.route import Route
 
@@ -27,6 +27,12 @@ from corridor.geo.route import Route
 DEFAULT_HALF_WIDTH_KM = 6.0
 #: The agreed patrol section (protocol para. 3): from Trumba (Tronba) to Ain al-Hawr.
 DEFAULT_SECTION = ("tronba", "ain-al-hawr")
+#: How far (km) a section end may lie from the road. The ends are snapped to the road; farther than
+#: this the snap would move the corridor's end by more than the uncertainty of the places on the
+#: road (1–5 km, places.csv), so the section is refused rather than drawn from a point nobody named.
+SECTION_END_MAX_KM = 3.0
+#: Consecutive vertices of the buffered line nearer than this (m) are one point.
+REPEATED_POINT_M = 0.01
 #: Segments per quarter circle in the buffer's round joins. At 128 the chord of a 6 km arc sags by
 #: 0.11 m at most; shapely's default of 8 sags by up to 29 m.
 QUAD_SEGS = 128
@@ -70,12 +76,42 @@ def parse_section(text: str) -> tuple[str, str]:
     return parts[0], parts[1]
 
 
+def _check_on_road(place: Place, gazetteer: Gazetteer, route: Route) -> None:
+    """Refuse a section end farther than :data:`SECTION_END_MAX_KM` from the road."""
+    (off_m,), _, _ = nearest_on_line_m(
+        [place.lon], [place.lat], route.line, window_m=2000, step_m=10
+    )
+    if off_m / 1000 <= SECTION_END_MAX_KM:
+        return
+    # Places on the road: the route's named places, and those derived by a distance along it.
+    on_road = [p for p in gazetteer.values() if p.id in route.place_km or p.is_derived]
+    _, _, dist = GEOD.inv(
+        np.full(len(on_road), place.lon),
+        np.full(len(on_road), place.lat),
+        [p.lon for p in on_road],
+        [p.lat for p in on_road],
+    )
+    nearest = on_road[int(np.argmin(dist))]
+    msg = (
+        f"{place.name} is {off_m / 1000:.1f} km from the road (a section end may be at most "
+        f"{SECTION_END_MAX_KM:g} km from it); the nearest place on the road is {nearest.name} "
+        f"({nearest.id}, {np.min(dist) / 1000:.1f} km away)"
+    )
+    raise InputError(msg, field="section")
+
+
 def resolve_section(names: tuple[str, str], gazetteer: Gazetteer, route: Route) -> Section:
-    """Turn two place names (any spelling) into a :class:`Section` on ``route``."""
+    """Turn two place names (any spelling) into a :class:`Section` on ``route``.
+
+    Each end must lie within :data:`SECTION_END_MAX_KM` of the road; the error names how far it is
+    and the nearest place on the road.
+    """
     a, b = (gazetteer.find(n) for n in names)
     if a.id == b.id:
         msg = f"the section must join two different places, not {a.name} to itself"
         raise InputError(msg, field="section")
+    for end in (a, b):
+        _check_on_road(end, gazetteer, route)
     (ka, kb), _ = route.locate(np.array([a.lon, b.lon]), np.array([a.lat, b.lat]))
     if abs(kb - ka) < 1.0:
         msg = f"{a.name} and {b.name} are less than 1 km apart along the road"
@@ -159,7 +195,11 @@ def build_corridor(
         msg = f"the half-width must be a positive number of km, not {half_width_km}"
         raise InputError(msg, field="half-width-km")
     half_width_m = half_width_km * 1000
-    line_xy = to_metric(route.stretch(section.km_from, section.km_to))
+    # A section that ends on a vertex of the road repeats that vertex; the end's direction (which
+    # the split line prolongs) needs two distinct points.
+    line_xy = shapely.remove_repeated_points(
+        to_metric(route.stretch(section.km_from, section.km_to)), tolerance=REPEATED_POINT_M
+    )
     north_xy, south_xy = buffer_sides(line_xy, half_width_m)
     unclipped_xy = shapely.union_all([north_xy, south_xy])
     if syria is not None:

@@ -37,7 +37,7 @@ def place_marks(layers: Any, model: Any) -> list[dict[str, Any]]:
             continue
         derived = bool(p["derived"])
         along = f"km {p['chainage_km']:.1f} from Latakia"
-        if p["side"] != "on road":
+        if p["side"] != "road":
             along += f", {p['road_offset_km']:.1f} km {p['side']} of the road"
         position = (
             f"derived: {p['derivation']}"
