@@ -37,7 +37,7 @@ def run(*args: str) -> subprocess.CompletedProcess:
 
 @pytest.mark.parametrize(
     ("section", "end", "distance"),
-    [("moscow:saraqib", "Moscow", "2173"), ("idlib:sarmin", "Idlib", "6.2")],
+    [("moscow:saraqib", "Moscow", "2173"), ("idlib:sarmin", "Idlib", "9.3")],
 )
 def test_far_section_end_is_refused_in_one_line(tmp_path, section, end, distance):
     out = tmp_path / "out"
@@ -56,7 +56,7 @@ def test_far_section_end_is_refused_in_one_line(tmp_path, section, end, distance
 
 
 def test_section_end_threshold_in_the_library():
-    with pytest.raises(InputError, match=r"Idlib is 6\.2 km from the road.*al-Mastumah"):
+    with pytest.raises(InputError, match=r"Idlib is 9\.3 km from the road.*Msibin"):
         compute(section="idlib:saraqib")
     # Zirbah lies 2.7 km off the road: within the threshold, snapped to the road as before.
     model = compute(section="zirbah:saraqib")

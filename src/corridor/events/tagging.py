@@ -1,7 +1,7 @@
 """Where each event stands relative to the corridor: chainage, side, membership, border distance.
 
 ``side`` is ``north`` or ``south`` for left or right of the road as it runs from Latakia to Aleppo (on
-the leg from Ariha up to al-Mastumah, which runs north, the north half is the west side), and ``road``
+the leg from Jisr al-Shughur south to al-Kafir the north half is the east side), and ``road``
 for a point on the road or nearer to it than its own position uncertainty, whose side cannot be told.
 ``in_corridor`` tests the point; ``corridor_membership`` tests the disc of radius ``uncertainty_m``
 around it: ``inside`` when the whole disc is inside the corridor, ``outside`` when the whole disc is

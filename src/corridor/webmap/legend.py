@@ -121,7 +121,7 @@ def legend_html(element_id: str, facts: Mapping[str, Any]) -> str:
     counts = facts["counts"]
     w = f"{facts['half_width_km']:g}"
     rows = [
-        '<h4>Corridor</h4><div class="cm-leg-note">North and south: left and right of the road from Latakia to Aleppo (west and east where it runs north, Ariha to al-Mastumah).</div>',
+        '<h4>Corridor</h4><div class="cm-leg-note">North and south: left and right of the road from Latakia to Aleppo (east and west where it runs south, Jisr al-Shughur to al-Kafir).</div>',
         _row(
             _fill(p["north_fill"], p["north_edge"]),
             f"North half, {w} km deep: Turkish patrols ({facts['area_north']:.0f} km²)",
