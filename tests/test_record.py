@@ -18,6 +18,7 @@ from corridor.events.catalogue import (
     PATROL_KINDS,
     dated_span,
     load_catalogue,
+    long_date,
     period_text,
     timeline_key,
 )
@@ -293,3 +294,16 @@ def test_year_and_month_dates_step_in_after_the_days_they_contain(layers):
     protocol_signed = dates.index("2020-03-15")  # the first joint patrol, drawn on the road
     assert ranks["2020-attack-bridge-al-kafir"] > protocol_signed
     assert ranks["2020-attack-bridge-al-kafir"] > ranks["2020-09-06-attack-ariha-turkish-base"]
+
+
+def test_readme_states_the_period_the_catalogue_has(events):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    first, last = dated_span(events)
+    stated = re.search(r"catalogue runs from (\d+ \w+ \d{4}) to\s+(\d+ \w+ \d{4})", readme)
+    assert stated, "README must say the catalogue's period"
+    assert stated.groups() == (long_date(first), long_date(last))
+    assert "## What became of the corridor" in readme
+    section = readme.split("## What became of the corridor")[1].split("\n## ")[0]
+    urls = re.findall(r"\]\((https?://[^)]+)\)", section)
+    assert len(urls) >= 8
+    assert all(grade_of(u) is not None for u in urls)
