@@ -248,7 +248,7 @@ def test_period_is_computed_from_the_catalogue_not_written_in(events):
     text = period_text(events)
     assert "3 February 2020 to 28 January 2026" in text
     assert "was in force from 5 March 2020 until 8 December 2024" in text
-    assert "last joint patrol on the M4 in the catalogue was on 25 August 2020" in text
+    assert "last joint patrol on the M4 was on 25 August 2020" in text
     shorter = [e for e in events if e["date"] and e["date"] < "2021"]
     assert "to 21 September 2020" in period_text(shorter)
 

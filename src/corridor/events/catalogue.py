@@ -237,9 +237,7 @@ def period_text(events: Sequence[Mapping[str, Any]], arrangement_path: Path | No
         ) from exc
     span = dated_span(events)
     covers = (
-        f"The catalogue's events run from {long_date(span[0])} to {long_date(span[1])}. "
-        if span
-        else ""
+        f"Catalogue: events from {long_date(span[0])} to {long_date(span[1])}. " if span else ""
     )
     ended = (
         " (the project's reading: no source says the protocol was formally ended)"
@@ -250,14 +248,13 @@ def period_text(events: Sequence[Mapping[str, Any]], arrangement_path: Path | No
         str(e["date"]) for e in events if e.get("kind") == "joint_patrol" and e.get("date")
     )
     stopped = (
-        f" The last joint patrol on the M4 in the catalogue was on {long_date(patrol_days[-1][:10])}."
+        f" The last joint patrol on the M4 was on {long_date(patrol_days[-1][:10])}."
         if patrol_days and len(patrol_days[-1]) >= 10
         else ""
     )
     return (
         f"{covers}The corridor was in force from {long_date(start)} until {long_date(end)}, when the "
-        "government in Damascus fell and the front line along the M4 that it divided ceased to "
-        f"exist{ended}.{stopped}"
+        f"government fell and with it the front line the corridor divided{ended}.{stopped}"
     )
 
 
