@@ -374,3 +374,13 @@ def test_real_places_are_the_gazetteers_points():
         assert (record["latitude"], record["longitude"]) == pytest.approx(
             REAL_PLACES[geonames_id], abs=1e-5
         )
+
+
+def test_legend_period_follows_the_events_drawn(layers):
+    import copy
+
+    early = copy.copy(layers)
+    events = layers.events
+    early.events = events[(events["origin"] != "catalogue") | (events["date"].fillna("") < "2021")]
+    _, facts, _ = map_data(early)
+    assert "events from 3 February 2020 to 21 September 2020" in facts["period"]
