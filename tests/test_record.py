@@ -211,6 +211,15 @@ def test_bad_grade_rows_name_file_row_and_field(tmp_path, change, row, field):
     assert (caught.value.file, caught.value.row, caught.value.field) == (str(path), row, field)
 
 
+def test_a_table_saved_with_a_byte_order_mark_reads(tmp_path):
+    path = _write(tmp_path, [GOOD])
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert load_grades(path)["example.org"].grade == "monitor"
+    path.write_bytes(b"\xff\xfe" + "domain".encode("utf-16-le"))
+    with pytest.raises(InputError, match="UTF-8"):
+        load_grades(path)
+
+
 def test_bad_grade_header_and_missing_file_are_input_errors(tmp_path):
     with pytest.raises(InputError, match="header"):
         load_grades(_write(tmp_path, [GOOD], header=("domain", "grade")))

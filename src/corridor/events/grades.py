@@ -76,7 +76,8 @@ def load_grades(path: Path | None = None) -> dict[str, SourceGrade]:
     path = geodata_path("sources.csv") if path is None else path
     name = str(path)
     try:
-        with path.open(encoding="utf-8", newline="") as handle:
+        # utf-8-sig: a table saved by a spreadsheet starts with a byte-order mark.
+        with path.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.DictReader(handle)
             if tuple(reader.fieldnames or ()) != COLUMNS:
                 raise InputError(f"the header must be {','.join(COLUMNS)}", file=name)
