@@ -116,9 +116,10 @@ def test_undated_events_sort_last(events):
     not SHARED_REFERENCE.is_dir(), reason="the shared reference is not beside the repo"
 )
 def test_every_source_url_comes_from_the_record(events):
-    reference = (SHARED_REFERENCE / "record.md").read_text(encoding="utf-8") + (
-        SHARED_REFERENCE / "timeline.csv"
-    ).read_text(encoding="utf-8")
+    reference = "".join(
+        (SHARED_REFERENCE / name).read_text(encoding="utf-8")
+        for name in ("record.md", "record-after-2020.md", "timeline.csv")
+    )
     urls = {s["url"] for e in events for s in e["sources"]}
     urls |= {o["url"] for e in events for o in e.get("outcome_by_source", [])}
     assert sorted(u for u in urls if u not in reference) == []

@@ -181,8 +181,8 @@ def test_layer_menu_lists_every_layer_once(html, layers):
     in_area = counts[counts["in_study_area"]]
     assert names[:4] == [
         "Syria and Turkey (outlines)",
-        "Corridor, north half (Turkish patrols)",
-        "Corridor, south half (Russian patrols)",
+        "Corridor, north half (Turkish side while in force)",
+        "Corridor, south half (Russian side while in force)",
         "Corridor outside Syria (cut off)",
     ]
     assert "Turkey–Syria border" in names

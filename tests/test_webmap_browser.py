@@ -98,8 +98,8 @@ def test_catalogue_map_draws_every_layer_and_control_offline(browser, catalogue_
     assert counts["event_markers"] == overview["markers"] == len(events)
     assert overview["overlay_names"][:3] == [
         "Syria and Turkey (outlines)",
-        "Corridor, north half (Turkish patrols)",
-        "Corridor, south half (Russian patrols)",
+        "Corridor, north half (Turkish side while in force)",
+        "Corridor, south half (Russian side while in force)",
     ]
     assert len(overview["overlay_names"]) == 17
     assert counts["base_layers"] == 4

@@ -32,6 +32,10 @@ KINDS: frozenset[str] = frozenset(
         "deployment",
         "suspension",
         "territorial_change",
+        # A joint patrol under another agreement, away from the M4 (e.g. north-east Syria, 2024):
+        # recorded so that nobody counts it as a corridor patrol. Not in PATROL_KINDS: it has no
+        # route and no patrol number and is never drawn as an M4 patrol.
+        "non_m4_patrol",
     }
 )
 PATROL_KINDS: frozenset[str] = frozenset({"joint_patrol", "unilateral_patrol"})
@@ -65,6 +69,9 @@ OUTCOMES: frozenset[str] = frozenset(
         "destroyed",
         "established",
         "captured",
+        "withdrawn",
+        "closed",
+        "repaired",
     }
 )
 
@@ -174,6 +181,90 @@ def sort_key(event: Mapping[str, Any]) -> tuple[bool, str, str]:
     """The catalogue's order: dated events by their ISO date string, undated last, then by id."""
     date = event.get("date")
     return (date is None, date or "", str(event.get("id", "")))
+
+
+def dated_span(events: Sequence[Mapping[str, Any]]) -> tuple[str, str] | None:
+    """The first and last day the catalogue has an event on, as ISO dates; ``None`` if it has none.
+
+    Only dates to the day (``day``, ``approx``, ``week``) count: a month or a year is a span, not a
+    day, and an undated event has no place in time.
+    """
+    days = sorted(
+        str(e["date"])
+        for e in events
+        if e.get("date") and e.get("date_precision") in {"day", "approx", "week"}
+    )
+    return (days[0], days[-1]) if days else None
+
+
+def long_date(iso: str) -> str:
+    """``2024-12-08`` as ``8 December 2024`` (English month names, no locale)."""
+    day = calendar_date.fromisoformat(iso)
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def period_text(events: Sequence[Mapping[str, Any]], arrangement_path: Path | None = None) -> str:
+    """What the map and README say about time: the catalogue's span and what became of the corridor.
+
+    The span is computed from ``events`` (:func:`dated_span`); the corridor's start and end come from
+    ``geodata/arrangement.json`` (its ``start``, ``end`` and whether the end is inferred).
+    """
+    path = geodata_path("arrangement.json") if arrangement_path is None else arrangement_path
+    try:
+        arrangement = json.loads(path.read_text(encoding="utf-8"))
+        start, end = str(arrangement["start"]), str(arrangement["end"])
+        inferred = bool((arrangement.get("end_basis") or {}).get("inferred"))
+        long_date(start), long_date(end)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise InputError(
+            f"cannot read the corridor's start and end ({exc})", file=str(path)
+        ) from exc
+    span = dated_span(events)
+    covers = (
+        f"Catalogue: events from {long_date(span[0])} to {long_date(span[1])}. " if span else ""
+    )
+    ended = (
+        " (the project's reading: no source says the protocol was formally ended)"
+        if inferred
+        else ""
+    )
+    patrol_days = sorted(
+        str(e["date"]) for e in events if e.get("kind") == "joint_patrol" and e.get("date")
+    )
+    stopped = (
+        f" The last joint patrol on the M4 was on {long_date(patrol_days[-1][:10])}."
+        if patrol_days and len(patrol_days[-1]) >= 10
+        else ""
+    )
+    return (
+        f"{covers}The corridor was in force from {long_date(start)} until {long_date(end)}, when the "
+        f"government fell and with it the front line the corridor divided{ended}.{stopped}"
+    )
+
+
+def timeline_key(date: str) -> str:
+    """A sort key that puts a month or a year after the days it contains (on a time control).
+
+    ``"2020"`` sorts after ``"2020-12-31"`` and before ``"2021-01-01"``; ``"2020-08"`` after
+    ``"2020-08-31"``. A plain string sort would put them first, before the days they contain.
+    """
+    return date if len(date) >= 10 else date + "~"
 
 
 def events_by_id(events: Sequence[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:

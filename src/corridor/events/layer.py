@@ -18,6 +18,7 @@ import pandas as pd
 from shapely.geometry import LineString
 
 from corridor.events.catalogue import PATROL_KINDS, load_catalogue
+from corridor.events.grades import grade_names
 from corridor.events.period import in_force
 from corridor.events.tagging import Tagger
 from corridor.geo.model import Model
@@ -40,6 +41,7 @@ BASE_COLUMNS = (
     "location_note",
 )
 CATALOGUE_COLUMNS = (
+    "source_grades",
     "outcome_by_source",
     "patrol_no_tr",
     "patrol_no_ru",
@@ -92,6 +94,8 @@ def _catalogue_row(event: Mapping[str, Any], model: Model) -> dict[str, Any]:
         "place_names": "|".join(p.name for p in places),
         "uncertainty_m": float(max(event.get("location_uncertainty_m") or 0, first.uncertainty_m)),
         "location_note": event.get("location_note"),
+        # One grade per source, in the order of ``sources`` (geodata/sources.csv says why).
+        "source_grades": "|".join(grade_names(s["url"] for s in event["sources"])),
         "outcome_by_source": _json(event.get("outcome_by_source")),
         "patrol_no_tr": number.get("tr_mod"),
         "patrol_no_ru": number.get("ru_centre"),
@@ -166,5 +170,5 @@ def patrol_lines(events: gpd.GeoDataFrame, model: Model) -> gpd.GeoDataFrame:
     ]
     keep = ["id", "date", "date_precision", "kind", "outcome", "route_from", "route_to"]
     keep += ["km_from", "km_to", "reach_km", "patrol_no_tr", "patrol_no_ru", "description"]
-    keep += ["sources", "uncertainty_m", "outcome_by_source"]
+    keep += ["sources", "source_grades", "uncertainty_m", "outcome_by_source"]
     return gpd.GeoDataFrame(patrols[keep].reset_index(drop=True), geometry=lines, crs=CRS)

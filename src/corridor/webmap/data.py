@@ -11,6 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import pandas as pd
+
+from corridor.events.catalogue import period_text, timeline_key
 from corridor.events.tagging import STUDY_AREA_KM
 from corridor.webmap import convert as cv
 from corridor.webmap import legend, style
@@ -45,6 +48,13 @@ from corridor.webmap.safe import inert
 __all__ = ["IMPORTED_TEXT_CHARS", "MAX_IMPORTED_DRAWN", "map_data"]
 
 
+def _catalogue_dates(events: pd.DataFrame) -> list[dict[str, Any]]:
+    """The catalogue rows' date, precision and kind, with ``None`` for a missing date."""
+    cat = events.loc[events["origin"] == "catalogue", ["date", "date_precision", "kind"]]
+    cat = cat.astype(object).where(cat.notna(), None)
+    return cat.to_dict("records")
+
+
 def map_data(
     layers: Any,
     *,
@@ -67,9 +77,11 @@ def map_data(
     places = place_marks(layers, model)
     events, elsewhere = catalogue_marks(layers, model)
     rows, outside, in_area = imported_rows(layers, max_imported)
+    # A month or a year steps in after the days it contains, not before them.
     dates = sorted(
         {d for d in (e["date"] for e in events) if d}
-        | {d for d in rows["date"].dropna().astype(str) if d}
+        | {d for d in rows["date"].dropna().astype(str) if d},
+        key=timeline_key,
     )
     rank = {d: i for i, d in enumerate(dates)}
     for item in events:
@@ -130,7 +142,8 @@ def map_data(
         "elsewhere": {
             "title": f"{len(elsewhere)} catalogue events far from the corridor",
             "note": (
-                f"In {', '.join(far)}: talks, agreements and statements. They are listed here "
+                f"In {', '.join(far)}: talks, statements and events away from the road (the "
+                "2024 joint patrol in the north-east was not an M4 patrol). They are listed here "
                 "rather than drawn, so that the map stays on the corridor."
             ),
             "items": elsewhere,
@@ -147,6 +160,8 @@ def map_data(
             f"{names[section.from_id]} to {names[section.to_id]} "
             f"({section.length_km:.1f} km of road as modelled)."
         ),
+        # The catalogue's span, computed from it, and what became of the corridor (arrangement.json).
+        "period": period_text(_catalogue_dates(layers.events)),
         "half_width_km": model.corridor.half_width_m / 1000,
         "area_north": model.corridor.area_km2("north"),
         "area_south": model.corridor.area_km2("south"),
@@ -159,8 +174,8 @@ def map_data(
     }
     layer_list = [
         ("outlines", "Syria and Turkey (outlines)", True),
-        ("corridor_north", "Corridor, north half (Turkish patrols)", True),
-        ("corridor_south", "Corridor, south half (Russian patrols)", True),
+        ("corridor_north", "Corridor, north half (Turkish side while in force)", True),
+        ("corridor_south", "Corridor, south half (Russian side while in force)", True),
     ]
     if corridor["cut"] is not None:
         layer_list.append(("corridor_cut", "Corridor outside Syria (cut off)", True))

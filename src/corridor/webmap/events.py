@@ -55,6 +55,11 @@ def event_group(kind: str, outcome: Any) -> str:
 _NUMBERED_BY = {"tr_mod": "Turkish MoD", "ru_centre": "Russian centre"}
 
 
+def _graded(outlet: Any, grade: str) -> str:
+    """A source's link text with its grade from geodata/sources.csv ("SANA · state affiliated")."""
+    return f"{cv.text(outlet)} · {cv.words(grade)}" if grade else cv.text(outlet)
+
+
 def _event_info(e: Mapping[str, Any], names: Mapping[str, str], kicker: str) -> dict[str, Any]:
     kind, outcome = cv.words(e["kind"]), cv.words(e["outcome"])
     by = cv.json_list(e.get("outcome_by_source"))
@@ -96,9 +101,10 @@ def _event_info(e: Mapping[str, Any], names: Mapping[str, str], kicker: str) -> 
     disagreements = [
         f"Sources disagree: {cv.text(d)}" for d in cv.json_list(e.get("disagreements"))
     ]
+    grades = cv.text(e.get("source_grades")).split("|")
     sources = [
-        (s.get("outlet"), s.get("url"))
-        for s in cv.json_list(e.get("sources"))
+        (_graded(s.get("outlet"), grades[i] if i < len(grades) else ""), s.get("url"))
+        for i, s in enumerate(cv.json_list(e.get("sources")))
         if isinstance(s, Mapping)
     ]
     return cv.info(

@@ -112,7 +112,8 @@ def legend_html(element_id: str, facts: Mapping[str, Any]) -> str:
     element_id
         The ``id`` the script looks for.
     facts
-        Numbers and short texts from the model and the data: ``section`` (text), ``half_width_km``,
+        Numbers and short texts from the model and the data: ``section`` (text), ``period`` (the
+        catalogue's span and what became of the corridor, in the past tense), ``half_width_km``,
         ``area_north``, ``area_south``, ``area_cut`` (km²), ``verdict`` (a sentence), ``counts``
         (events drawn per group), ``imported`` (a sentence or ``""``), ``claims`` (a sentence).
     """
@@ -124,11 +125,11 @@ def legend_html(element_id: str, facts: Mapping[str, Any]) -> str:
         '<h4>Corridor</h4><div class="cm-leg-note">North and south: left and right of the road from Latakia to Aleppo (east and west where it runs south, Jisr al-Shughur to al-Kafir).</div>',
         _row(
             _fill(p["north_fill"], p["north_edge"]),
-            f"North half, {w} km deep: Turkish patrols ({facts['area_north']:.0f} km²)",
+            f"North half, {w} km deep: Turkish side while in force ({facts['area_north']:.0f} km²)",
         ),
         _row(
             _fill(p["south_fill"], p["south_edge"]),
-            f"South half, {w} km deep: Russian patrols ({facts['area_south']:.0f} km²)",
+            f"South half, {w} km deep: Russian side while in force ({facts['area_south']:.0f} km²)",
         ),
         _row(
             _fill("url(#cm-hatch)", p["cut"], 1.0, "3 3"),
@@ -186,7 +187,8 @@ def legend_html(element_id: str, facts: Mapping[str, Any]) -> str:
         f["claims"],
         (
             "The slider at the bottom steps through the dates: an event dated only to a month or a "
-            "year appears from the start of that period, undated events only under “All”."
+            "year appears after the dated events of that month or year, undated events only under "
+            "“All”."
         ),
         (
             "Basemaps (OpenStreetMap, topographic, satellite) are in the layer menu and need a "
@@ -202,7 +204,8 @@ def legend_html(element_id: str, facts: Mapping[str, Any]) -> str:
         f'<div id="{inert(element_id)}" class="cm-legend" hidden>'
         '<div class="cm-leg-head"><div>'
         '<div class="cm-leg-title">The M4 security corridor, Idlib</div>'
-        f'<div class="cm-leg-sub">{f["section"]}</div></div>'
+        f'<div class="cm-leg-sub">{f["section"]}</div>'
+        f'<div class="cm-leg-sub cm-leg-period">{f.get("period", "")}</div></div>'
         '<button type="button" class="cm-leg-toggle" aria-expanded="true" '
         'title="Show or hide the legend">−</button></div>'
         f'<div class="cm-leg-verdict">{f["verdict"]}</div>'
