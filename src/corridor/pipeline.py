@@ -17,7 +17,7 @@ from corridor.events.layer import catalogue_table, patrol_lines, tag
 from corridor.events.readers import ImportResult, read_events
 from corridor.events.tagging import Tagger
 from corridor.export.geojson import write_geojson
-from corridor.export.gpkg import write_gpkg
+from corridor.export.gpkg import study_area_layers, write_gpkg
 from corridor.export.staging import staged
 from corridor.export.text import csv_text, json_text
 from corridor.geo.buffer import DEFAULT_HALF_WIDTH_KM, DEFAULT_SECTION
@@ -164,20 +164,19 @@ def render(
     for name, frame in geojson.items():
         with (stage / name).open("w", encoding="utf-8") as handle:
             write_geojson(frame, handle)
-    write_gpkg(
-        stage / "corridor.gpkg",
-        {
-            "places": f.places,
-            "m4": f.route,
-            "corridor": f.corridor,
-            "border": f.border,
-            "events": f.events,
-            "patrols": f.patrols,
-            "border_profile": gpd.GeoDataFrame(
-                f.profile, geometry=gpd.points_from_xy(f.profile.lon, f.profile.lat), crs=layers.CRS
-            ),
-        },
-    )
+    gpkg_layers = {
+        "places": f.places,
+        "m4": f.route,
+        "corridor": f.corridor,
+        "border": f.border,
+        "events": f.events,
+        "patrols": f.patrols,
+        "border_profile": gpd.GeoDataFrame(
+            f.profile, geometry=gpd.points_from_xy(f.profile.lon, f.profile.lat), crs=layers.CRS
+        ),
+    }
+    reach = float(f.profile.border_km.max())
+    write_gpkg(stage / "corridor.gpkg", study_area_layers(gpkg_layers, border_reach_km=reach))
     write_map(stage / "map.html", SimpleNamespace(**vars(f), model=model), claims_document(claims))
     return [stage / name for name in OUTPUT_FILES]
 
