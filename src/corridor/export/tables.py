@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -27,29 +28,36 @@ from corridor.export.geojson import COORD_DECIMALS
 FORMULA_GUARD = "'"
 #: Characters that make a spreadsheet read a cell as a formula (or hide what follows).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_PATTERN = "^[=+\\-@\t\r]"
 #: The Parquet compression (zstd: smaller than snappy, read everywhere pyarrow is).
 PARQUET_COMPRESSION = "zstd"
 
 
-def _text_columns(frame: pd.DataFrame) -> list[str]:
-    return [
-        c
-        for c in frame.columns
-        if c != getattr(frame, "_geometry_column_name", None)
-        and (pd.api.types.is_string_dtype(frame[c]) or frame[c].dtype == object)
-        and not frame[c].dropna().map(type).eq(bool).all()
-    ]
+def guard_formulas(values: Any) -> Any:
+    """Text cells that start like a formula, with :data:`FORMULA_GUARD` in front (pyarrow compute).
 
+    Parameters
+    ----------
+    values
+        A pyarrow string array or chunked array (or a pandas Series of text).
 
-def guard_formulas(series: pd.Series) -> pd.Series:
-    """Text cells that start like a formula, with :data:`FORMULA_GUARD` in front."""
-    text = series.astype("string")
-    risky = text.str.startswith(FORMULA_START).fillna(False).to_numpy(dtype=bool)
-    if not risky.any():
-        return series
-    out = series.astype(object).copy()
-    out[risky] = FORMULA_GUARD + text[risky].astype(object)
-    return out
+    Returns
+    -------
+    The same kind of array; other cells and missing values unchanged.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(values, pd.Series):
+        guarded = guard_formulas(
+            pa.array(values.astype(object), type=pa.string(), from_pandas=True)
+        )
+        return pd.Series(guarded.to_pylist(), index=values.index, dtype=object)
+    risky = pc.fill_null(pc.match_substring_regex(values, _FORMULA_PATTERN), False)
+    if not pc.any(risky).as_py():
+        return values
+    guard, empty = pa.scalar(FORMULA_GUARD, values.type), pa.scalar("", values.type)
+    return pc.if_else(risky, pc.binary_join_element_wise(guard, values, empty), values)
 
 
 def events_table(events: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -69,10 +77,10 @@ def events_csv_bytes(events: gpd.GeoDataFrame) -> bytes:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    table = events_table(events)
-    for column in _text_columns(table):
-        table[column] = guard_formulas(table[column])
-    arrow = pa.Table.from_pandas(table, preserve_index=False)
+    arrow = pa.Table.from_pandas(events_table(events), preserve_index=False)
+    for i, field in enumerate(arrow.schema):
+        if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
+            arrow = arrow.set_column(i, field, guard_formulas(arrow.column(i)))
     buffer = io.BytesIO()
     buffer.write("\ufeff".encode())
     pacsv.write_csv(arrow, buffer, write_options=pacsv.WriteOptions(eol="\r\n"))
