@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT ?= outputs
 
-.PHONY: run test lint format bench screenshot browser qgis clean
+.PHONY: run test lint format bench screenshot qgis-screenshot browser qgis clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,5 +45,8 @@ bench: $(STAMP) browser
 screenshot: $(STAMP) browser
 	$(BIN)/python scripts/screenshot.py
 
+qgis-screenshot: $(STAMP) qgis
+	$(BIN)/python scripts/qgis_screenshot.py
+
 clean:
-	rm -rf $(OUT)/*.geojson $(OUT)/*.json $(OUT)/*.csv $(OUT)/*.gpkg $(OUT)/*.html $(OUT)/*.md
+	rm -rf $(OUT)/*.geojson $(OUT)/*.json $(OUT)/*.csv $(OUT)/*.gpkg $(OUT)/*.kmz $(OUT)/*.parquet $(OUT)/*.html $(OUT)/*.md
