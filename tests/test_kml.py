@@ -118,12 +118,12 @@ def test_events_and_patrols_are_dated(built):
 
 
 def test_week_dates_are_spans_of_seven_days():
-    span = kml_module._time("2020-05-04", "week")
+    span = kml_module.kml_time("2020-05-04", "week")
     assert span.begin.dt == dt.date(2020, 5, 4) and span.end.dt == dt.date(2020, 5, 10)
-    assert kml_module._time("2020-05", "month").timestamp.resolution.value == "gYearMonth"
-    assert kml_module._time("2021", "year").timestamp.resolution.value == "gYear"
-    assert kml_module._time(None, "day") is None
-    assert kml_module._time("not a date", "day") is None
+    assert kml_module.kml_time("2020-05", "month").timestamp.resolution.value == "gYearMonth"
+    assert kml_module.kml_time("2021", "year").timestamp.resolution.value == "gYear"
+    assert kml_module.kml_time(None, "day") is None
+    assert kml_module.kml_time("not a date", "day") is None
 
 
 class _Tags(HTMLParser):
@@ -204,3 +204,26 @@ def test_kmz_bytes_are_the_same_across_builds(built, tmp_path):
     a = hashlib.sha256(path.read_bytes()).hexdigest()
     b = hashlib.sha256((tmp_path / "again" / "corridor.kmz").read_bytes()).hexdigest()
     assert a == b
+
+
+def test_settlements_get_a_labelled_folder_when_present():
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    layers = corridor.load()
+    layers.settlements = gpd.GeoDataFrame(
+        {"name": ["Kafr <b>Nubl</b>", "Maarrat"], "source": ["GeoNames", "GeoNames"]},
+        geometry=[Point(36.5, 35.8), Point(36.6, 35.7)],
+        crs="EPSG:4326",
+    )
+    root = etree.fromstring(kml_module.kml_document(layers).to_string(prettyprint=False).encode())
+    folder = _folder(root, "Settlements")
+    names = [m.findtext("k:name", namespaces=NS) for m in folder.findall("k:Placemark", NS)]
+    assert names == ["Kafr b Nubl /b", "Maarrat"]  # the tags are gone
+    del layers.settlements
+    root = etree.fromstring(kml_module.kml_document(layers).to_string(prettyprint=False).encode())
+    assert not [
+        f
+        for f in root.findall("k:Document/k:Folder", NS)
+        if f.findtext("k:name", namespaces=NS).startswith("Settlements")
+    ]

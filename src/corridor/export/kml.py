@@ -16,44 +16,33 @@ document says so. The zip's timestamps are pinned: same inputs, same bytes.
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import math
-import re
 import zipfile
-from collections.abc import Iterable, Iterator
-from functools import cache
+from collections.abc import Iterator
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import shapely
 from fastkml import KML, Document, Folder, Placemark
-from fastkml.enums import DateTimeResolution
-from fastkml.geometry import (
-    Coordinates,
-    InnerBoundaryIs,
-    LinearRing,
-    MultiGeometry,
-    OuterBoundaryIs,
-)
-from fastkml.geometry import LineString as KmlLineString
+from fastkml.geometry import Coordinates
 from fastkml.geometry import Point as KmlPoint
-from fastkml.geometry import Polygon as KmlPolygon
-from fastkml.styles import (
-    BalloonStyle,
-    IconStyle,
-    LabelStyle,
-    LineStyle,
-    PolyStyle,
-    Style,
-    StyleUrl,
-)
-from fastkml.times import KmlDateTime, TimeSpan, TimeStamp
+from fastkml.styles import StyleUrl
 
 from corridor.events.tagging import STUDY_AREA_KM
+from corridor.export.kml_elements import (
+    DECIMALS,
+    GROUP_NAMES,
+    ROAD_ALPHA,
+    description_html,
+    geometry_of,
+    is_missing,
+    kml_colour,
+    kml_time,
+    safe_name,
+    shared_styles,
+    sources_html,
+)
 from corridor.webmap.data import (
     IMPORTED_TEXT_CHARS,
     MAX_IMPORTED_DRAWN,
@@ -62,195 +51,12 @@ from corridor.webmap.data import (
     event_group,
 )
 from corridor.webmap.safe import inert, link
-from corridor.webmap.style import EVENT_SYMBOLS, PALETTE
+from corridor.webmap.style import EVENT_SYMBOLS
+
+__all__ = ["MAX_IMPORTED_DRAWN", "ZIP_DATE", "kml_colour", "kml_document", "safe_name", "write_kmz"]
 
 #: The time written into the zip's entries (the build is reproducible, so no clock is read).
 ZIP_DATE = (2020, 3, 5, 0, 0, 0)
-#: Coordinates are written to 6 decimals (about 10 cm).
-DECIMALS = 6
-#: How opaque the road is drawn by the confidence of its course (KML lines cannot be dashed).
-ROAD_ALPHA = {"high": 255, "user": 255, "medium": 170, "low": 100}
-GROUP_NAMES = {
-    "patrol_done": "Patrols completed or full route",
-    "patrol_cut": "Patrols cut short, limited or disputed",
-    "attack": "Attacks",
-    "protest": "Protests and blockades",
-    "other": "Agreements, statements and other",
-}
-_NAME_UNSAFE = re.compile(r"[^\w\s.,:;()/·–—'-]")
-
-
-def kml_colour(hex_colour: str, alpha: int = 255) -> str:
-    """``#rrggbb`` as KML writes a colour: ``aabbggrr``."""
-    h = hex_colour.lstrip("#").lower()
-    return f"{alpha:02x}{h[4:6]}{h[2:4]}{h[0:2]}"
-
-
-def safe_name(text: Any, limit: int = 80) -> str:
-    """A name that means nothing to HTML or to Google Earth's ``$[...]`` entities."""
-    if _missing(text):
-        return ""
-    return " ".join(_NAME_UNSAFE.sub(" ", str(text)).split())[:limit]
-
-
-def _missing(value: Any) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
-
-
-def _time(date: Any, precision: Any) -> TimeStamp | TimeSpan | None:
-    """The KML time of a date at its precision (year, month, day; a week is a span of 7 days)."""
-    if _missing(date) or not str(date):
-        return None
-    text = str(date)
-    try:
-        if re.fullmatch(r"\d{4}", text):
-            return TimeStamp(
-                timestamp=KmlDateTime(dt.date(int(text), 1, 1), DateTimeResolution.year)
-            )
-        if re.fullmatch(r"\d{4}-\d{2}", text):
-            day = dt.date(int(text[:4]), int(text[5:7]), 1)
-            return TimeStamp(timestamp=KmlDateTime(day, DateTimeResolution.year_month))
-        day = dt.date.fromisoformat(text[:10])
-    except ValueError:
-        return None
-    if precision == "week":
-        end = day + dt.timedelta(days=6)
-        return TimeSpan(
-            begin=KmlDateTime(day, DateTimeResolution.date),
-            end=KmlDateTime(end, DateTimeResolution.date),
-        )
-    return TimeStamp(timestamp=KmlDateTime(day, DateTimeResolution.date))
-
-
-def _coords(coords: np.ndarray) -> Coordinates:
-    return Coordinates(coords=tuple(map(tuple, np.round(coords[:, :2], DECIMALS).tolist())))
-
-
-def _ring(ring: Any) -> LinearRing:
-    return LinearRing(kml_coordinates=_coords(shapely.get_coordinates(ring)))
-
-
-def _geometry(geom: Any) -> Any:
-    """A shapely geometry as fastkml's KML geometry, built from its coordinate array.
-
-    fastkml would take a pygeoif geometry instead, but pygeoif checks every vertex in Python:
-    0.75 s of the 0.95 s this file took for the catalogue alone (measured with cProfile).
-    Lines and polygons are tessellated so that Google Earth drapes them on the terrain.
-    """
-    kind = geom.geom_type
-    if kind == "Point":
-        return KmlPoint(kml_coordinates=_coords(shapely.get_coordinates(geom)))
-    if kind == "LineString":
-        return KmlLineString(
-            tessellate=True, kml_coordinates=_coords(shapely.get_coordinates(geom))
-        )
-    if kind == "Polygon":
-        return KmlPolygon(
-            tessellate=True,
-            outer_boundary=OuterBoundaryIs(kml_geometry=_ring(geom.exterior)),
-            inner_boundaries=[InnerBoundaryIs(kml_geometry=_ring(r)) for r in geom.interiors],
-        )
-    return MultiGeometry(kml_geometries=[_geometry(part) for part in geom.geoms])
-
-
-def _sources(value: Any) -> str:
-    """Links to the sources (JSON list of {outlet, url, ...}) or the source text, escaped."""
-    if _missing(value) or not str(value):
-        return ""
-    try:
-        items = json.loads(value)
-    except (TypeError, ValueError):
-        items = None
-    if isinstance(items, list) and all(isinstance(i, dict) for i in items):
-        parts = [
-            link(i.get("url"), i.get("outlet") or i.get("title") or i.get("url")) for i in items
-        ]
-        return ", ".join(p for p in parts if p)
-    return inert(value)
-
-
-@cache
-def _key(text: str) -> str:
-    """A description's row label (the project's own words), escaped once."""
-    return f"<b>{inert(text)}</b>: "
-
-
-def _description(
-    rows: Iterable[tuple[str, Any]], notes: Iterable[Any] = (), sources: str = ""
-) -> str:
-    """HTML from escaped text: ``<b>key</b>: value`` lines, then notes, then the sources' links."""
-    lines = [
-        _key(key) + inert(value)
-        for key, value in rows
-        if value is not None and not _missing(value) and str(value) != ""
-    ]
-    lines += [inert(n) for n in notes if n is not None and not _missing(n) and str(n)]
-    if sources:
-        lines.append(_key("Sources") + sources)
-    return "<br>".join(lines)
-
-
-def _styles() -> list[Style]:
-    """The shared styles; inside a Style the KML 2.2 schema wants Icon, Label, Line, Poly, Balloon."""
-    p = PALETTE
-    balloon = BalloonStyle(text="<b>$[name]</b><br>$[description]")
-    styles = [
-        Style(
-            id="corridor_north",
-            styles=[
-                LineStyle(color=kml_colour(p["north_edge"]), width=1.5),
-                PolyStyle(color=kml_colour(p["north_fill"], 150)),
-            ],
-        ),
-        Style(
-            id="corridor_south",
-            styles=[
-                LineStyle(color=kml_colour(p["south_edge"]), width=1.5),
-                PolyStyle(color=kml_colour(p["south_fill"], 150)),
-            ],
-        ),
-        Style(
-            id="corridor_cut",
-            styles=[
-                LineStyle(color=kml_colour(p["cut"]), width=1.0),
-                PolyStyle(color=kml_colour(p["cut"], 90)),
-            ],
-        ),
-        Style(id="border", styles=[LineStyle(color=kml_colour(p["border"]), width=2.0)]),
-        Style(
-            id="place",
-            styles=[
-                IconStyle(icon_href="files/place.png", scale=0.6),
-                LabelStyle(scale=0.8),
-                balloon,
-            ],
-        ),
-    ]
-    styles += [
-        Style(id=f"road_{key}", styles=[LineStyle(color=kml_colour(p["road"], a), width=3.0)])
-        for key, a in ROAD_ALPHA.items()
-    ]
-    styles += [
-        Style(
-            id=f"patrol_line_{key}",
-            styles=[LineStyle(color=kml_colour(p[key], 220), width=4.0), balloon],
-        )
-        for key in ("patrol_done", "patrol_cut")
-    ]
-    styles += [
-        Style(
-            id=f"ev_{group}",
-            styles=[
-                IconStyle(
-                    icon_href=f"files/{group}.png", scale=0.8 if group != "imported" else 0.6
-                ),
-                LabelStyle(scale=0),
-                balloon,
-            ],
-        )
-        for group in EVENT_SYMBOLS
-    ]
-    return styles
 
 
 def _corridor_folder(layers: Any) -> Folder:
@@ -271,7 +77,7 @@ def _corridor_folder(layers: Any) -> Folder:
         marks.append(
             Placemark(
                 name=safe_name(title),
-                description=_description(
+                description=description_html(
                     [
                         ("Area", f"{row['area_km2']:.1f} km²"),
                         ("Depth", f"{row['half_width_m'] / 1000:g} km"),
@@ -279,7 +85,7 @@ def _corridor_folder(layers: Any) -> Folder:
                     [row.get("note")],
                 ),
                 style_url=StyleUrl(url=f"#corridor_{side}"),
-                kml_geometry=_geometry(row["geometry"]),
+                kml_geometry=geometry_of(row["geometry"]),
             )
         )
     return Folder(name="Corridor (5 March 2020)", features=marks)
@@ -292,7 +98,7 @@ def _road_folder(layers: Any, names: dict[str, str]) -> Folder:
         marks.append(
             Placemark(
                 name=safe_name(f"M4: {a} – {b}"),
-                description=_description(
+                description=description_html(
                     [
                         ("Kilometres from Latakia", f"{seg['km_from']:.1f} to {seg['km_to']:.1f}"),
                         ("How sure", f"{seg['confidence']}: {seg['confidence_meaning']}"),
@@ -303,7 +109,7 @@ def _road_folder(layers: Any, names: dict[str, str]) -> Folder:
                 style_url=StyleUrl(
                     url=f"#road_{seg['confidence'] if seg['confidence'] in ROAD_ALPHA else 'high'}"
                 ),
-                kml_geometry=_geometry(seg["geometry"]),
+                kml_geometry=geometry_of(seg["geometry"]),
             )
         )
     note = "Opacity shows how sure the modelled course is: solid where well known, fainter where approximate."
@@ -318,7 +124,7 @@ def _places_folder(layers: Any) -> Folder:
         marks.append(
             Placemark(
                 name=safe_name(p["name"]),
-                description=_description(
+                description=description_html(
                     [
                         ("Arabic", p.get("name_ar")),
                         ("Along the M4", f"km {p['chainage_km']:.1f} from Latakia"),
@@ -333,17 +139,40 @@ def _places_folder(layers: Any) -> Folder:
                     link(p.get("source_url"), p.get("source")),
                 ),
                 style_url=StyleUrl(url="#place"),
-                kml_geometry=_geometry(p["geometry"]),
+                kml_geometry=geometry_of(p["geometry"]),
             )
         )
     return Folder(name="Places", features=marks)
+
+
+def _settlements_folder(layers: Any) -> list[Folder]:
+    """Settlements, labelled, when the layers have them (``geo.settlements``); else nothing."""
+    frame = getattr(layers, "settlements", None)
+    if frame is None or not len(frame) or "name" not in frame:
+        return []
+    marks = [
+        Placemark(
+            name=safe_name(s.get("name")),
+            description=description_html(
+                [
+                    (key.replace("_", " ").capitalize(), s.get(key))
+                    for key in ("name_ar", "source", "licence")
+                ]
+            ),
+            style_url=StyleUrl(url="#settlement"),
+            kml_geometry=geometry_of(s["geometry"]),
+        )
+        for s in frame.to_dict("records")
+        if s.get("geometry") is not None and not s["geometry"].is_empty
+    ]
+    return [Folder(name=f"Settlements ({len(marks)})", features=marks)]
 
 
 def _border_folder(layers: Any) -> Folder:
     row = layers.border.iloc[0]
     mark = Placemark(
         name=safe_name(row.get("name") or "Turkey–Syria border"),
-        description=_description(
+        description=description_html(
             [
                 ("Source", row.get("source")),
                 ("Licence", row.get("licence")),
@@ -351,7 +180,7 @@ def _border_folder(layers: Any) -> Folder:
             ]
         ),
         style_url=StyleUrl(url="#border"),
-        kml_geometry=_geometry(row.geometry),
+        kml_geometry=geometry_of(row.geometry),
     )
     return Folder(name="Turkey–Syria border", features=[mark])
 
@@ -366,11 +195,13 @@ def _event_mark(e: dict[str, Any], group: str, names: dict[str, str]) -> Placema
         ("Where", e.get("place_names")),
         (
             "Position uncertainty",
-            f"± {e['uncertainty_m'] / 1000:g} km" if not _missing(e.get("uncertainty_m")) else None,
+            f"± {e['uncertainty_m'] / 1000:g} km"
+            if not is_missing(e.get("uncertainty_m"))
+            else None,
         ),
         (
             "Km along the M4",
-            f"{e['chainage_km']:.1f}" if not _missing(e.get("chainage_km")) else None,
+            f"{e['chainage_km']:.1f}" if not is_missing(e.get("chainage_km")) else None,
         ),
         (
             "In the corridor",
@@ -384,12 +215,12 @@ def _event_mark(e: dict[str, Any], group: str, names: dict[str, str]) -> Placema
     ]
     return Placemark(
         name=safe_name(f"{when} · {kind}"),
-        description=_description(
-            rows, [e.get("description"), e.get("location_note")], _sources(e.get("sources"))
+        description=description_html(
+            rows, [e.get("description"), e.get("location_note")], sources_html(e.get("sources"))
         ),
-        times=_time(e.get("date"), e.get("date_precision")),
+        times=kml_time(e.get("date"), e.get("date_precision")),
         style_url=StyleUrl(url=f"#ev_{group}"),
-        kml_geometry=_geometry(e["geometry"]),
+        kml_geometry=geometry_of(e["geometry"]),
     )
 
 
@@ -422,7 +253,7 @@ def _imported_marks(rows: pd.DataFrame) -> list[Placemark]:
         date, precision = cols["date"][i], cols["date_precision"][i]
         key = (date, precision)
         if key not in times:
-            times[key] = (_time(date, precision), date_label(date, precision))
+            times[key] = (kml_time(date, precision), date_label(date, precision))
         time, when = times[key]
         kind = str(cols["kind"][i] or "").replace("_", " ")
         text = cols["description"][i]
@@ -436,7 +267,7 @@ def _imported_marks(rows: pd.DataFrame) -> list[Placemark]:
         marks.append(
             Placemark(
                 name=safe_name(f"{when} · {kind}"),
-                description=_description(facts, [text], inert(cols["sources"][i] or "")),
+                description=description_html(facts, [text], inert(cols["sources"][i] or "")),
                 times=time,
                 style_url=style,
                 kml_geometry=KmlPoint(kml_coordinates=Coordinates(coords=((lon[i], lat[i]),))),
@@ -496,7 +327,7 @@ def _patrols_folder(layers: Any, names: dict[str, str]) -> Folder:
                 name=safe_name(
                     f"{when} · patrol {names.get(start, start)} – {names.get(end, end)}"
                 ),
-                description=_description(
+                description=description_html(
                     [
                         ("Date", when),
                         ("Outcome", str(p.get("outcome") or "").replace("_", " ")),
@@ -506,11 +337,11 @@ def _patrols_folder(layers: Any, names: dict[str, str]) -> Folder:
                         ),
                     ],
                     [p.get("description")],
-                    _sources(p.get("sources")),
+                    sources_html(p.get("sources")),
                 ),
-                times=_time(p.get("date"), p.get("date_precision")),
+                times=kml_time(p.get("date"), p.get("date_precision")),
                 style_url=StyleUrl(url=f"#patrol_line_{group}"),
-                kml_geometry=_geometry(p["geometry"]),
+                kml_geometry=geometry_of(p["geometry"]),
             )
         )
     return Folder(name="Patrols (stretch of road covered)", features=marks)
@@ -529,13 +360,16 @@ def kml_document(layers: Any) -> KML:
         _road_folder(layers, names),
         _border_folder(layers),
         _places_folder(layers),
+        *_settlements_folder(layers),
         _patrols_folder(layers, names),
         *_event_folders(layers, names),
     ]
     document = Document(
         name="M4 security corridor",
-        description="<br>".join(inert(t) for t in (summary, attribution) if not _missing(t) and t),
-        styles=_styles(),
+        description="<br>".join(
+            inert(t) for t in (summary, attribution) if not is_missing(t) and t
+        ),
+        styles=shared_styles(),
         features=folders,
         isopen=True,
     )
