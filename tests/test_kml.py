@@ -122,6 +122,9 @@ def test_week_dates_are_spans_of_seven_days():
     assert span.begin.dt == dt.date(2020, 5, 4) and span.end.dt == dt.date(2020, 5, 10)
     assert kml_module.kml_time("2020-05", "month").timestamp.resolution.value == "gYearMonth"
     assert kml_module.kml_time("2021", "year").timestamp.resolution.value == "gYear"
+    assert str(kml_module.kml_time("2021-06-21", "month").timestamp) == "2021-06"
+    assert str(kml_module.kml_time("2021-06-21", "year").timestamp) == "2021"
+    assert str(kml_module.kml_time("2021-06-21", "day").timestamp) == "2021-06-21"
     assert kml_module.kml_time(None, "day") is None
     assert kml_module.kml_time("not a date", "day") is None
 
@@ -172,7 +175,7 @@ def test_hostile_text_stays_text_in_descriptions_and_names(built):
 def test_imported_events_are_capped_and_the_cap_is_stated(tmp_path, monkeypatch):
     monkeypatch.setattr(kml_module, "MAX_IMPORTED_DRAWN", 5)
     layers = corridor.load(events=[write_acled(tmp_path / "acled.csv", 40)])
-    root = etree.fromstring(kml_module.kml_document(layers).to_string(prettyprint=False).encode())
+    root = etree.fromstring(kml_module.kml_bytes(layers))
     imported = _folder(root, "Imported")
     assert len(imported.findall("k:Placemark", NS)) == 5
     note = imported.findtext("k:description", namespaces=NS)
@@ -216,12 +219,12 @@ def test_settlements_get_a_labelled_folder_when_present():
         geometry=[Point(36.5, 35.8), Point(36.6, 35.7)],
         crs="EPSG:4326",
     )
-    root = etree.fromstring(kml_module.kml_document(layers).to_string(prettyprint=False).encode())
+    root = etree.fromstring(kml_module.kml_bytes(layers))
     folder = _folder(root, "Settlements")
     names = [m.findtext("k:name", namespaces=NS) for m in folder.findall("k:Placemark", NS)]
     assert names == ["Kafr b Nubl /b", "Maarrat"]  # the tags are gone
     del layers.settlements
-    root = etree.fromstring(kml_module.kml_document(layers).to_string(prettyprint=False).encode())
+    root = etree.fromstring(kml_module.kml_bytes(layers))
     assert not [
         f
         for f in root.findall("k:Document/k:Folder", NS)

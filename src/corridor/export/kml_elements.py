@@ -67,10 +67,18 @@ def is_missing(value: Any) -> bool:
 
 
 def kml_time(date: Any, precision: Any) -> TimeStamp | TimeSpan | None:
-    """The KML time of a date at its precision (year, month, day; a week is a span of 7 days)."""
+    """The KML time of a date at its precision (year, month, day; a week is a span of 7 days).
+
+    A full date whose precision is only the month or the year (ACLED's ``time_precision`` 3) is
+    written as that month or year, so the time slider does not claim a day nobody reported.
+    """
     if is_missing(date) or not str(date):
         return None
     text = str(date)
+    if precision == "month" and len(text) >= 7:
+        text = text[:7]
+    elif precision == "year" and len(text) >= 4:
+        text = text[:4]
     try:
         if re.fullmatch(r"\d{4}", text):
             return TimeStamp(
