@@ -10,7 +10,7 @@ Google Earth renders a description as HTML. Every piece of text from the data go
 links to plain http(s) addresses from :func:`corridor.webmap.safe.link`), so hostile text from an
 imported file stays text. Names, which Google Earth shows in several places, keep only letters,
 digits, spaces and plain punctuation. Imported events are capped as on the map
-(:data:`corridor.webmap.data.MAX_IMPORTED_DRAWN`, the most recent in the study area), and the
+(:data:`corridor.webmap.events.MAX_IMPORTED_DRAWN`, the most recent in the study area), and the
 document says so. The zip's timestamps are pinned: same inputs, same bytes.
 """
 
@@ -42,12 +42,12 @@ from corridor.export.kml_elements import (
     shared_styles,
     sources_html,
 )
-from corridor.webmap.data import (
+from corridor.webmap.convert import date_label
+from corridor.webmap.events import (
     IMPORTED_TEXT_CHARS,
     MAX_IMPORTED_DRAWN,
-    _imported,
-    date_label,
     event_group,
+    imported_rows,
 )
 from corridor.webmap.safe import inert, link
 from corridor.webmap.style import EVENT_SYMBOLS
@@ -325,7 +325,7 @@ def kml_document(layers: Any, imported: tuple[pd.DataFrame, int, int] | None = N
         _places_folder(layers),
         *_settlements_folder(layers),
         _patrols_folder(layers, names),
-        *_event_folders(layers, names, imported or _imported(layers, MAX_IMPORTED_DRAWN)),
+        *_event_folders(layers, names, imported or imported_rows(layers, MAX_IMPORTED_DRAWN)),
     ]
     document = Document(
         name="M4 security corridor",
@@ -349,7 +349,7 @@ def _icons() -> dict[str, bytes]:
 
 def kml_bytes(layers: Any) -> bytes:
     """``doc.kml``: the document from fastkml with the imported placemarks from :mod:`kml_bulk`."""
-    imported = _imported(layers, MAX_IMPORTED_DRAWN)
+    imported = imported_rows(layers, MAX_IMPORTED_DRAWN)
     root = kml_document(layers, imported).etree_element(precision=DECIMALS)
     folder = root.find(f".//{{{KML_NS}}}Folder[@id='{IMPORTED_FOLDER}']")
     if folder is not None:

@@ -18,7 +18,8 @@ import pandas as pd
 from lxml import etree
 
 from corridor.export.kml_elements import DECIMALS, is_missing, kml_time, safe_name
-from corridor.webmap.data import IMPORTED_TEXT_CHARS, date_label
+from corridor.webmap.convert import date_label
+from corridor.webmap.events import IMPORTED_TEXT_CHARS
 from corridor.webmap.safe import inert
 
 KML = "{http://www.opengis.net/kml/2.2}"

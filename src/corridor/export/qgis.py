@@ -20,8 +20,8 @@ import pandas as pd
 
 from corridor.events.catalogue import PATROL_KINDS
 from corridor.geo.border import CLAIM_TOLERANCE_KM, CLAIMED_KM
-from corridor.webmap.data import _LANES as LANES_PX
-from corridor.webmap.data import PATROL_DONE
+from corridor.webmap.events import _LANES as LANES_PX
+from corridor.webmap.events import PATROL_DONE
 from corridor.webmap.style import EVENT_SYMBOLS, PALETTE, ROAD_DASH
 
 #: The QML template each GeoPackage layer is styled with.
@@ -104,7 +104,7 @@ def _in(column: str, values: frozenset[str]) -> str:
 
 
 def _event_filters() -> dict[str, str]:
-    """QGIS expressions that sort events into the map's groups (``webmap.data.event_group``)."""
+    """QGIS expressions that sort events into the map's groups (``webmap.events.event_group``)."""
     catalogue = "\"origin\" = 'catalogue'"
     patrol = f"{catalogue} AND {_in('kind', PATROL_KINDS)}"
     filters = {
