@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT ?= outputs
 
-.PHONY: run test lint format bench screenshot browser clean
+.PHONY: run test lint format bench screenshot qgis-screenshot browser qgis clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ run: $(STAMP)
 browser:
 	@command -v chromium >/dev/null 2>&1 || bash scripts/install_chromium.sh
 
+# The QGIS test needs Debian's python3-qgis (QGIS's Python is /usr/bin/python3); install it when missing.
+qgis:
+	@/usr/bin/python3 -c "import qgis.core" >/dev/null 2>&1 || bash scripts/install_qgis.sh
+
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts bench
 	$(BIN)/ruff format --check src tests scripts bench
@@ -32,7 +36,7 @@ format: $(STAMP)
 	$(BIN)/ruff format src tests scripts bench
 	$(BIN)/ruff check --fix src tests scripts bench
 
-test: $(STAMP) browser lint
+test: $(STAMP) browser qgis lint
 	$(BIN)/python -m pytest
 
 bench: $(STAMP) browser
@@ -41,5 +45,8 @@ bench: $(STAMP) browser
 screenshot: $(STAMP) browser
 	$(BIN)/python scripts/screenshot.py
 
+qgis-screenshot: $(STAMP) qgis
+	$(BIN)/python scripts/qgis_screenshot.py
+
 clean:
-	rm -rf $(OUT)/*.geojson $(OUT)/*.json $(OUT)/*.csv $(OUT)/*.gpkg $(OUT)/*.html $(OUT)/*.md
+	rm -rf $(OUT)/*.geojson $(OUT)/*.json $(OUT)/*.csv $(OUT)/*.gpkg $(OUT)/*.kmz $(OUT)/*.parquet $(OUT)/*.html $(OUT)/*.md

@@ -38,6 +38,12 @@ def test_wheel_carries_the_data(wheel):
     assert any(n.startswith("corridor/webmap/assets/") for n in names)
     # The map's own script and stylesheet are package data, read with importlib.resources.
     assert {"corridor/webmap/runtime.js", "corridor/webmap/map.css"} <= names
+    # The QGIS styles' templates and the Google Earth icons are package data of export/.
+    from corridor.export.qgis import TEMPLATES
+
+    for template in {*TEMPLATES.values(), "_marker.qml", "_road_symbol.qml"}:
+        assert f"corridor/export/qml/{template}" in names, template
+    assert "corridor/export/kml_icons/imported.png" in names
 
 
 def test_installed_wheel_loads_without_the_checkout(wheel, tmp_path):

@@ -17,8 +17,10 @@ from corridor.events.layer import catalogue_table, patrol_lines, tag
 from corridor.events.readers import ImportResult, read_events
 from corridor.events.tagging import Tagger
 from corridor.export.geojson import write_geojson
-from corridor.export.gpkg import write_gpkg
+from corridor.export.gpkg import study_area_layers, write_gpkg
+from corridor.export.kml import write_kmz
 from corridor.export.staging import staged
+from corridor.export.tables import write_events_csv, write_events_parquet
 from corridor.export.text import csv_text, json_text
 from corridor.geo.buffer import DEFAULT_HALF_WIDTH_KM, DEFAULT_SECTION
 from corridor.geo.model import Model, compute
@@ -37,12 +39,15 @@ OUTPUT_FILES = (
     "settlements_in_corridor.csv",
     "corridor_admin.csv",
     "events.geojson",
+    "events.csv",
+    "events.parquet",
     "patrols.geojson",
     "rejected_events.csv",
     "claims.json",
     "claims.md",
     "map.html",
     "corridor.gpkg",
+    "corridor.kmz",
 )
 #: What ``corridor check`` writes.
 CLAIM_FILES = ("claims.json", "claims.md")
@@ -185,22 +190,25 @@ def render(
     for name, frame in geojson.items():
         with (stage / name).open("w", encoding="utf-8") as handle:
             write_geojson(frame, handle)
-    write_gpkg(
-        stage / "corridor.gpkg",
-        {
-            "places": f.places,
-            "m4": f.route,
-            "corridor": f.corridor,
-            "border": f.border,
-            "settlements": f.settlements,
-            "events": f.events,
-            "patrols": f.patrols,
-            "border_profile": gpd.GeoDataFrame(
-                f.profile, geometry=gpd.points_from_xy(f.profile.lon, f.profile.lat), crs=layers.CRS
-            ),
-        },
-    )
-    write_map(stage / "map.html", SimpleNamespace(**vars(f), model=model), claims_document(claims))
+    gpkg_layers = {
+        "places": f.places,
+        "m4": f.route,
+        "corridor": f.corridor,
+        "border": f.border,
+        "settlements": f.settlements,
+        "events": f.events,
+        "patrols": f.patrols,
+        "border_profile": gpd.GeoDataFrame(
+            f.profile, geometry=gpd.points_from_xy(f.profile.lon, f.profile.lat), crs=layers.CRS
+        ),
+    }
+    reach = float(f.profile.border_km.max())
+    write_gpkg(stage / "corridor.gpkg", study_area_layers(gpkg_layers, border_reach_km=reach))
+    write_events_csv(stage / "events.csv", f.events)
+    write_events_parquet(stage / "events.parquet", f.events)
+    map_layers = SimpleNamespace(**vars(f), model=model)
+    write_kmz(stage / "corridor.kmz", map_layers)
+    write_map(stage / "map.html", map_layers, claims_document(claims))
     return [stage / name for name in OUTPUT_FILES]
 
 
