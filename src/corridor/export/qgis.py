@@ -25,6 +25,9 @@ from corridor.webmap.events import PATROL_DONE
 from corridor.webmap.style import EVENT_SYMBOLS, PALETTE, ROAD_DASH
 
 #: The QML template each GeoPackage layer is styled with.
+#: Settlement names are labelled from this scale (1:N) in.
+SETTLEMENT_LABELS_FROM = 150_000
+
 TEMPLATES: dict[str, str] = {
     "corridor": "corridor.qml",
     "m4": "m4.qml",
@@ -161,7 +164,11 @@ def layer_qml(layer: str) -> str:
         label_field="name",
         font=FONT,
         font_size="7" if layer == "settlements" else "9",
-        size="6" if layer == "settlements" else "9",
+        size="3" if layer == "settlements" else "9",
+        # Two thousand village names cover the whole corridor at its own extent: they appear from
+        # 1:150,000 in (about 12 km across a screen), as the web map shows them from zoom 11.
+        label_scale_visibility="1" if layer == "settlements" else "0",
+        label_scale_min=f"{SETTLEMENT_LABELS_FROM:g}" if layer == "settlements" else "0",
     )
     return _template(template).substitute(values)
 
