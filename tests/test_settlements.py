@@ -73,7 +73,7 @@ def test_corridor_count_equals_an_independent_point_in_polygon_count(out):
     south = set(points[points.intersects(halves.loc["south", "geometry"])]["wof_id"])
     by_half = listed.groupby("corridor_half")["wof_id"].apply(set).to_dict()
     # A point both halves touch lies on the road between them (Bdama, Muhambal, Ariha: route vertices).
-    assert by_half == {"north": north - south, "south": south - north, "on road": north & south}
+    assert by_half == {"north": north - south, "south": south - north, "road": north & south}
     # Those are exactly the settlements whose points are vertices of the modelled road.
     frame = result.model.settlements
     on_line = set(frame.loc[frame["road_km"] < 0.001, "wof_id"])
@@ -93,7 +93,7 @@ def test_cli_prints_the_counts_per_half(tmp_path):
     north = int((listed["corridor_half"] == "north").sum())
     south = int((listed["corridor_half"] == "south").sum())
     assert f"{len(listed):,} in the corridor, {north:,} in the northern half" in result.output
-    on_road = int((listed["corridor_half"] == "on road").sum())
+    on_road = int((listed["corridor_half"] == "road").sum())
     assert f"{south:,} in the southern half (Russia's), {on_road:,} on the road" in result.output
     assert "district: Jisr-Ash-Shugur" in result.output
 
@@ -108,10 +108,10 @@ def test_layer_has_the_map_columns_and_no_missing_values(out):
     for column in frame.columns.drop(["geonames_id", "geometry"]):
         assert not frame[column].isna().any(), column
     assert frame["chainage_km"].is_monotonic_increasing
-    assert set(frame["side"]) <= {"north", "south", "on road"}
+    assert set(frame["side"]) <= {"north", "south", "road"}
     assert (layer["district"] != "").all() and (layer["governorate"] != "").all()
     # Off the road, the half holding a settlement is its side of the road.
-    inside = layer[layer["in_corridor"] & (layer["corridor_half"] != "on road")]
+    inside = layer[layer["in_corridor"] & (layer["corridor_half"] != "road")]
     assert (inside["side"] == inside["corridor_half"]).all()
     assert (layer.loc[layer["in_corridor"], "road_km"] <= 6.001).all()
     assert not (layer["in_corridor"] & (layer["road_km"] > 6.01)).any()
@@ -252,5 +252,5 @@ def test_readme_quotes_the_current_counts(out):
         len(inside),
         halves.get("north", 0),
         halves.get("south", 0),
-        halves.get("on road", 0),
+        halves.get("road", 0),
     ]

@@ -127,7 +127,7 @@ def settlements_report(model: Model) -> str:
     inside = s[s["in_corridor"]]
     north = int((inside["corridor_half"] == "north").sum())
     south = int((inside["corridor_half"] == "south").sum())
-    on_road = int((inside["corridor_half"] == "on road").sum())
+    on_road = int((inside["corridor_half"] == "road").sum())
     lines = [
         (
             f"Settlements (GeoNames via Who's On First, {len(s):,} within 25 km of the road): "

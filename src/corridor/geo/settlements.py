@@ -42,7 +42,7 @@ COLUMNS = (
 )
 #: The two admin levels of ``admin.geojson``, finest last.
 LEVELS = ("governorate", "district")
-SIDE_NAMES = {1: "north", -1: "south", 0: "on road"}
+SIDE_NAMES = {1: "north", -1: "south", 0: "road"}
 #: A settlement closer than this to the road lies on it (the road passes through its point).
 ON_ROAD_M = 1.0
 #: A point this close to a corridor half (degrees: the GeoJSON coordinate precision) is in it.
@@ -212,7 +212,7 @@ def locate_settlements(
         One row per settlement, sorted by chainage: the gazetteer columns, ``chainage_km`` (nearest
         road point, km from Latakia), ``road_km`` (distance to the road, in the corridor's
         projection, whose scale is within 2e-5 of true here), ``side`` (north/south of the road),
-        ``in_corridor`` and ``corridor_half`` (the half whose polygon holds it; ``on road`` for a
+        ``in_corridor`` and ``corridor_half`` (the half whose polygon holds it; ``road`` for a
         point on the line between the halves; '' outside),
         ``border_km`` (projected, within 5 m of geodesic), ``district``, ``governorate``, ``source`` and ``source_url``.
     """
@@ -233,7 +233,7 @@ def locate_settlements(
         half[shapely.dwithin(geom, points, EDGE_DEG) & (half == "")] = name
     # A named place that is a vertex of the modelled road lies on the line between the two halves
     # (both polygons touch it): it belongs to neither half.
-    half[(half != "") & (road_m < ON_ROAD_M)] = "on road"
+    half[(half != "") & (road_m < ON_ROAD_M)] = "road"
     # In the conformal projection: its scale is within 1e-4 of true up to the border, so at 50 km the
     # distance is off by 5 m at most (tested against pyproj Geod), and it takes milliseconds where
     # the geodesic search for 1,900 points takes seconds.
@@ -300,7 +300,7 @@ def corridor_admin_areas(
                     "south_km2": south,
                     "settlements_north": int((here["corridor_half"] == "north").sum()),
                     "settlements_south": int((here["corridor_half"] == "south").sum()),
-                    "settlements_on_road": int((here["corridor_half"] == "on road").sum()),
+                    "settlements_on_road": int((here["corridor_half"] == "road").sum()),
                 }
             )
         rest = {h: corridor.area_km2(h) - covered[h] for h in ("north", "south")}
@@ -315,7 +315,7 @@ def corridor_admin_areas(
                 "south_km2": max(rest["south"], 0.0),
                 "settlements_north": int((outside["corridor_half"] == "north").sum()),
                 "settlements_south": int((outside["corridor_half"] == "south").sum()),
-                "settlements_on_road": int((outside["corridor_half"] == "on road").sum()),
+                "settlements_on_road": int((outside["corridor_half"] == "road").sum()),
             }
         )
     frame = pd.DataFrame(rows)
