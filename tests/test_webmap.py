@@ -191,11 +191,28 @@ def test_layer_menu_lists_every_layer_once(html, layers):
     assert len(names) == len(set(names)) == 17
     bases = re.search(r"base_layers :\s*\{(.*?)\},", html, re.DOTALL).group(1)
     assert [json.loads(n) for n in re.findall(r'("[^"]*")\s*:', bases)] == [
-        "Plain background (works offline)",
-        "OpenStreetMap",
-        "Topographic (OpenTopoMap)",
-        "Satellite (Esri World Imagery)",
+        "Plain background (in the file, offline)",
+        "OpenStreetMap (needs the network)",
+        "Topographic, OpenTopoMap (needs the network)",
+        "Satellite, Esri World Imagery (needs the network)",
     ]
+    # The road coloured by its distance to the border starts off: one reading of the road at once.
+    shown = re.findall(r"var (\w+) = corridorMap\.layer\(\"(\w+)\"\);", html)
+    added = set(re.findall(r"(\w+)\.addTo\(map_\d+\);", html))
+    assert {key for var, key in shown if var not in added} == {"judge"}
+
+
+def test_minimap_draws_from_the_file_and_names_no_tile_server(data, html):
+    mini = data["mini"]
+    assert set(mini) == {"syria", "turkey", "corridor", "border", "road"}
+    assert all(mini[k] for k in mini)
+    # The only tile addresses are the three basemaps a reader may choose, each under its name.
+    assert html.count("tile.openstreetmap.org") == 1
+    assert "corridorMap.minimapOptions(" in html
+
+
+def test_page_declares_its_language(html):
+    assert html.startswith('<!DOCTYPE html>\n<html lang="en">')
 
 
 def test_attribution_names_the_data_and_basemaps(html, data):
@@ -275,7 +292,7 @@ def test_closest_approach_matches_the_border_check(data, layers):
     assert len(closest) == 1
     (rlat, rlon), (blat, blon) = closest[0]["road"], closest[0]["border"]
     assert distance_m(rlon, rlat, blon, blat) == pytest.approx(check.m4_min_km * 1000, abs=5)
-    assert closest[0]["label"] == f"{check.m4_min_km:.1f} km"
+    assert closest[0]["label"] == f"Road closest to the border {check.m4_min_km:.1f} km"
     # Each other connection really is the shortest: its length is the border distance of its
     # road point, within the 1 m rounding of the coordinates.
     for link in data["links"]:
@@ -516,7 +533,7 @@ def test_claims_are_drawn_where_they_apply(layers):
     assert len(points) == 1
     assert points[0]["ll"] == next(p["ll"] for p in data["places"] if p["name"] == "Tronba")
     assert [s["foot"] for s in points[0]["info"]["sections"]] == ["001-tronba", "002-tronba-again"]
-    assert points[0]["verdict"] == "link"
+    assert points[0]["verdict"] == "mixed"
     # A claim about an event is shown in that event's popup; no model checks are drawn.
     patrol = next(e for e in data["events"] if e["info"]["foot"] == "2020-03-15-joint-patrol-1")
     assert [s["foot"] for s in patrol["info"]["sections"]] == ["004-patrol"]
@@ -546,7 +563,7 @@ def test_without_claims_the_model_shows_width_and_no_placement_rule(data, layers
     # Both ends of the section (Tronba, Ain al-Hawr) are gazetteer points now, so no line shows a
     # position derived from a reference place; only the width bar is drawn.
     [width] = data["checks"]
-    assert width["label"] == "6 km + 6 km"
+    assert width["label"] == "Corridor 6 km + 6 km"
     (lat0, lon0), (lat1, lon1) = width["ll"][0], width["ll"][-1]
     assert distance_m(lon0, lat0, lon1, lat1) == pytest.approx(12_000, rel=0.002)
     assert not layers.places.set_index("id").loc[["tronba", "ain-al-hawr"], "derived"].any()

@@ -50,7 +50,13 @@ PALETTE: dict[str, str] = {
     "contradicted": "#c2185b",
     "partly": "#a6611a",
     "unchecked": "#8c8c8c",
+    # Claims at one place disagree: black round dots (the road-border links are grey dashes).
+    "mixed": "#000000",
 }
+
+#: Dashes of the thin road-to-border links; claims are drawn in round dots (``CLAIM_DASH``).
+LINK_DASH = "5 3"
+CLAIM_DASH = "1 4"
 
 #: Dash patterns of the road by how sure its modelled course is (``route.CONFIDENCE``).
 ROAD_DASH: dict[str, str | None] = {"high": None, "user": None, "medium": "9 5", "low": "2 6"}
@@ -61,6 +67,7 @@ PANES: tuple[str, ...] = (
     "cm-corridor",
     "cm-judge",
     "cm-outline",
+    "cm-settle",
     "cm-uncert",
     "cm-links",
     "cm-border",
