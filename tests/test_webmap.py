@@ -188,7 +188,9 @@ def test_layer_menu_lists_every_layer_once(html, layers):
     assert "Turkey–Syria border" in names
     assert "30 km from the border (25–35 km band)" in names
     assert f"Attacks ({(in_area['kind'] == 'attack').sum()})" in names
-    assert len(names) == len(set(names)) == 17
+    # 17 overlays, and the villages when the layers carry settlements.
+    with_villages = len(getattr(layers, "settlements", None) or []) > 0
+    assert len(names) == len(set(names)) == 17 + with_villages
     bases = re.search(r"base_layers :\s*\{(.*?)\},", html, re.DOTALL).group(1)
     assert [json.loads(n) for n in re.findall(r'("[^"]*")\s*:', bases)] == [
         "Plain background (in the file, offline)",
@@ -598,3 +600,74 @@ def test_script_and_stylesheet_are_package_files_inlined_whole(html):
     assert "#cm-map" in sheet and "#cm-map" not in filled
     assert f"background: {PALETTE['background']}" in filled
     assert filled.count(".cm-ev-") >= 6 and "/* cm-event-symbols */" not in filled
+
+
+def test_each_line_kind_has_its_own_look_in_the_legend(html):
+    """The shortest way to the border and disagreeing claims must not read as the same line."""
+    from corridor.webmap.style import CLAIM_DASH, LINK_DASH, PALETTE
+
+    rows = {
+        text: svg
+        for svg, text in re.findall(r"(<svg[^>]*>.*?</svg>)(?:<span>)?([^<]+)", html)
+        if text.strip()
+    }
+    link = rows["Shortest way from the road to the border"]
+    assert f'stroke-dasharray="{LINK_DASH}"' in link and PALETTE["link"] in link
+    assert LINK_DASH != CLAIM_DASH and PALETTE["link"] != PALETTE["mixed"]
+
+
+def test_claims_disagreeing_at_one_place_are_drawn_apart_from_the_links(layers):
+    from corridor.webmap.data import map_data
+
+    claims = [
+        {"claim_id": "a", "claim": "x", "verdict": "supported", "where": {"place": "tronba"}},
+        {"claim_id": "b", "claim": "y", "verdict": "contradicted", "where": {"place": "tronba"}},
+    ]
+    data, _facts, _ = map_data(layers, claims=claims)
+    assert [c["verdict"] for c in data["checks"]] == ["mixed"]
+    assert data["style"]["mixed"] != data["style"]["link"]
+    assert data["link_dash"] != "1 4"
+
+
+def test_settlements_go_in_as_columns_and_their_sources_stay_inert(layers):
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from corridor.webmap.data import map_data
+
+    hostile = '<img src=x onerror="window.__pwned=1">'
+    lon, lat = layers.model.route.point_at(90.0)
+    frame = gpd.GeoDataFrame(
+        {
+            "name": ["B-village", "A-village", "Empty"],
+            "name_ar": ["ب", "أ", None],
+            "geonames_id": [1.0, 2.0, None],
+            "population": [10, 20, None],
+            "feature_code": ["PPL", "PPL", "PPL"],
+            "chainage_km": [91.0, 90.0, 89.5],
+            "side": ["north", "south", "north"],
+            "in_corridor": [True, False, None],
+            "border_km": [20.0, 21.0, None],
+            "district": ["Ariha"] * 3,
+            "governorate": ["Idlib"] * 3,
+            "source": [hostile, "GeoNames", "GeoNames"],
+            "source_url": ["javascript:alert(1)", "https://www.geonames.org/2", None],
+            "geometry": [Point(lon, lat), Point(lon + 0.01, lat), Point(lon, lat - 0.01)],
+        },
+        crs="EPSG:4326",
+    )
+    with_villages = type(layers)(**vars(layers))
+    with_villages.settlements = frame
+    data, facts, layer_list = map_data(with_villages)
+    towns = data["settlements"]
+    assert towns["n"] == 3
+    assert towns["name"] == ["Empty", "A-village", "B-village"]  # by chainage
+    assert towns["gid"] == ["", "2", "1"] and towns["pop"] == [0, 20, 10]
+    assert towns["inc"] == [0, 0, 1]
+    urls = [towns["s"][i] if i >= 0 else "" for i in towns["source_url"]]
+    assert urls == ["", "https://www.geonames.org/2", ""]  # javascript: dropped
+    assert hostile not in data["attribution"] and "&lt;img" in data["attribution"]
+    assert facts["settlements"] == 3
+    assert any(key == "settlements" for key, _name, _shown in layer_list)
+    # Without settlements nothing of them is drawn.
+    assert map_data(layers)[0]["settlements"] == {"n": 0}

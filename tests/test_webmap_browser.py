@@ -167,7 +167,7 @@ def test_catalogue_map_draws_every_layer_and_control_offline(browser, catalogue_
         "Corridor, north half (Turkish patrols)",
         "Corridor, south half (Russian patrols)",
     ]
-    assert len(overview["overlay_names"]) == 17
+    assert len(overview["overlay_names"]) == 17 + (data["settlements"]["n"] > 0)
     assert counts["base_layers"] == 4
     assert counts["slider_max"] == len(data["dates"])
     assert counts["elsewhere"] == len(data["elsewhere"]["items"])
@@ -391,6 +391,10 @@ def test_opening_the_map_asks_no_server(browser, built_map, viewport):
 def test_desktop_view_names_the_key_places_clear_of_everything(browser, built_map):
     with open_page(browser, built_map, viewport=VIEW, settle_ms=400) as run:
         layout = run.evaluate(LAYOUT_JS, KEY_NAMES)
+        # With the layer menu open the legend still ends above the minimap.
+        run.page.hover(".leaflet-control-layers")
+        run.page.wait_for_timeout(200)
+        with_menu = run.evaluate(LAYOUT_JS, KEY_NAMES)["legend"]
         assert run.page_errors == []
     print(f"\ndesktop: controls cover {layout['controls_share']:.1%}; legend {layout['legend']}")
     assert layout["controls_share"] <= 0.30
@@ -404,6 +408,7 @@ def test_desktop_view_names_the_key_places_clear_of_everything(browser, built_ma
     assert legend["over_minimap"] == 0 and legend["bottom"] <= legend["minimap_top"]
     assert not legend["collapsed"]
     assert any(title.startswith("Events") for title in legend["folded"])
+    assert with_menu["over_minimap"] == 0 and with_menu["bottom"] <= with_menu["minimap_top"]
 
 
 def test_phone_view_keeps_most_of_the_screen_for_the_map(browser, built_map):
