@@ -383,7 +383,19 @@ def built_map(tmp_path_factory):
 
 @pytest.mark.parametrize("viewport", [VIEW, PHONE], ids=["desktop", "phone"])
 def test_opening_the_map_asks_no_server(browser, built_map, viewport):
-    with open_page(browser, built_map, viewport=viewport, settle_ms=400) as run:
+    zoom = "() => window[document.querySelector('.folium-map').id].getZoom()"
+    with open_page(browser, built_map, viewport=viewport, settle_ms=100) as run:
+        first = run.evaluate(zoom)
+        # A pan keeps the zoom: the minimap, following, must not snap it to whole levels.
+        run.evaluate("() => window[document.querySelector('.folium-map').id].panBy([200, 80])")
+        run.page.wait_for_timeout(600)
+        assert run.evaluate(zoom) == first
+        name = re.search(r"var (\w+) = new L\.Control\.MiniMap", built_map.read_text("utf-8"))
+        snaps = run.evaluate(
+            "(n) => [window[n]._miniMap.options.zoomSnap, window[n]._mainMap.options.zoomSnap]",
+            name.group(1),
+        )
+        assert snaps[0] == snaps[1] == 0.25
         assert run.page_errors == []
         assert run.blocked == []
 

@@ -471,7 +471,10 @@ function corridorMapRuntime(map, D) {
   };
   // On a narrow screen the minimap starts folded to its button.
   R.minimapOptions = function (options) {
-    return Object.assign({}, options, {minimized: narrow()});
+    // The minimap snaps to the main map's zoom steps: with Leaflet's default whole steps it would
+    // round a zoom of 10.5 and, following it back, zoom the main map on its own after load.
+    const mapOptions = Object.assign({}, options.mapOptions, {zoomSnap: map.options.zoomSnap, zoomDelta: map.options.zoomDelta});
+    return Object.assign({}, options, {minimized: narrow(), mapOptions: mapOptions});
   };
 
   // ---- Time: step through the dates; the events up to the chosen date are drawn. ----
