@@ -640,7 +640,7 @@ def test_settlements_go_in_as_columns_and_their_sources_stay_inert(layers):
     frame = gpd.GeoDataFrame(
         {
             "name": ["B-village", "A-village", "Empty"],
-            "name_ar": ["ب", "أ", None],
+            "name_ar": ["ب", "أ|ا", None],
             "geonames_id": [1.0, 2.0, None],
             "population": [10, 20, None],
             "feature_code": ["PPL", "PPL", "PPL"],
@@ -662,6 +662,7 @@ def test_settlements_go_in_as_columns_and_their_sources_stay_inert(layers):
     towns = data["settlements"]
     assert towns["n"] == 3
     assert towns["name"] == ["Empty", "A-village", "B-village"]  # by chainage
+    assert towns["name_ar"] == ["", "أ", "ب"]  # the first of the variants
     assert towns["gid"] == ["", "2", "1"] and towns["pop"] == [0, 20, 10]
     assert towns["inc"] == [0, 0, 1]
     urls = [towns["s"][i] if i >= 0 else "" for i in towns["source_url"]]

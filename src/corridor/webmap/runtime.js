@@ -652,7 +652,10 @@ function corridorMapRuntime(map, D) {
           }
         }
       }
-      const hidden = t.rank > 0 && (outside(t.rect) || controls.some((c) => overlaps(c, t.rect, 2)) || blocked(t.rect));
+      // A named place gives way only to another one it would cover on every side (a phone's view).
+      const hidden = t.rank > 0
+        ? outside(t.rect) || controls.some((c) => overlaps(c, t.rect, 2)) || blocked(t.rect)
+        : kept.some((k) => overlaps(k, t.rect, 0));
       t.node.classList.toggle('cm-hidden', hidden);
       if (!hidden) { kept.push(t.rect); }
     });

@@ -89,7 +89,8 @@ def settlement_columns(layers: Any) -> dict[str, Any] | None:
         "zoom": NAMES_FROM_ZOOM,
     }
     for name in _TEXT_COLUMNS:
-        out[name] = [cv.text(v) for v in _column(frame, name).tolist()]
+        # A name column may list variants ("الرامي|رامي"): the label shows the first one.
+        out[name] = [cv.text(v).split("|")[0].strip() for v in _column(frame, name).tolist()]
     table: dict[str, int] = {}
     for name in _SHARED_COLUMNS:
         values = [cv.text(v) for v in _column(frame, name).tolist()]
