@@ -587,10 +587,17 @@ def test_script_and_stylesheet_are_package_files_inlined_whole(html):
     from corridor.webmap.style import PALETTE, css, runtime_js
 
     folder = resources.files("corridor.webmap")
-    script = folder.joinpath("runtime.js").read_text(encoding="utf-8")
+    scripts = [
+        folder.joinpath(name).read_text(encoding="utf-8")
+        for name in ("dom.js", "layout.js", "runtime.js")
+    ]
     sheet = folder.joinpath("map.css").read_text(encoding="utf-8")
-    assert script.startswith("/*") and script.endswith(runtime_js())
-    assert "function corridorMapRuntime(map, D)" in runtime_js()
+    # Each file goes in whole but for its header comment, helpers first.
+    bodies = [text[text.index("*/") + 2 :].lstrip("\n") for text in scripts]
+    assert all(text.startswith("/*") for text in scripts)
+    assert runtime_js() == "".join(bodies)
+    assert "function corridorMapRuntime(map, D)" in bodies[2]
+    assert "function corridorMapDom(POPUP)" in bodies[0]
     assert f"<script>\n{runtime_js()}</script>" in html
     map_id = re.search(r'<div class="folium-map" id="(map_\w+)" ', html).group(1)
     assert f"<style>\n{css(map_id)}</style>" in html

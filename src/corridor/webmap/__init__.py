@@ -2,6 +2,6 @@
 
 ``data`` composes what the page draws from one module per theme (``road``: land, corridor, road
 and border; ``places``; ``distances`` to the border; ``events``; ``claims``), sharing ``convert``;
-``style`` (with ``map.css`` and ``runtime.js``) and ``legend`` say how it looks, ``safe`` keeps
+``style`` (with ``map.css`` and the script ``dom.js``, ``layout.js``, ``runtime.js``) and ``legend`` say how it looks, ``safe`` keeps
 imported text inert, ``offline`` inlines the vendored scripts (``assets/``) and ``page`` assembles it.
 """

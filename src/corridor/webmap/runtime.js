@@ -10,97 +10,8 @@ function corridorMapRuntime(map, D) {
   const R = {map: map, data: D, layers: {}, timed: [], imported: null, step: null};
   const POPUP = {maxWidth: 340, minWidth: 220, maxHeight: 380, autoPanPadding: [40, 40]};
 
-  // ---- DOM helpers: text from the data only ever goes through textContent. ----
-  function el(tag, cls, text) {
-    const node = document.createElement(tag);
-    if (cls) { node.className = cls; }
-    if (text !== undefined && text !== null && text !== '') { node.textContent = String(text); }
-    return node;
-  }
-  function add(parent, tag, cls, text) {
-    const node = el(tag, cls, text);
-    parent.appendChild(node);
-    return node;
-  }
-  function safeHref(url) {
-    if (typeof url !== 'string') { return null; }
-    const u = url.trim();
-    if (!/^https?:\/\//i.test(u) || /[\s\u0000-\u001f\u007f-\u009f]/.test(u)) { return null; }
-    try {
-      const parsed = new URL(u);
-      const ok = (parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.hostname;
-      return ok ? u : null;
-    } catch (err) {
-      return null;
-    }
-  }
-  function link(url, label) {
-    const href = safeHref(url);
-    const text = label || (typeof url === 'string' ? url : '');
-    if (!href) { return document.createTextNode(text); }
-    const a = el('a', null, label || href);
-    a.href = href;
-    a.target = '_blank';
-    a.rel = 'noopener noreferrer';
-    return a;
-  }
-  function links(parent, items) {
-    items.forEach((item, i) => {
-      if (i) { parent.appendChild(document.createTextNode(' · ')); }
-      parent.appendChild(link(item[1], item[0]));
-    });
-  }
-  function row(box, key, value) {
-    if (value === null || value === undefined || value === '') { return; }
-    if (Array.isArray(value) && !value.length) { return; }
-    const line = add(box, 'div', 'cm-pop-row');
-    add(line, 'span', 'cm-pop-key', key + ': ');
-    if (Array.isArray(value)) { links(line, value); } else { line.appendChild(document.createTextNode(String(value))); }
-  }
-  // An info object from the data: k (kicker), t (title), rows [[key, text or links]], notes [text],
-  // src [[label, url]], foot (small print).
-  function infoPopup(info) {
-    const box = el('div', 'cm-pop');
-    if (info.k) { add(box, 'div', 'cm-pop-kicker', info.k); }
-    if (info.t) { add(box, 'div', 'cm-pop-title', info.t); }
-    (info.rows || []).forEach((r) => row(box, r[0], r[1]));
-    (info.notes || []).forEach((n) => add(box, 'p', 'cm-pop-note', n));
-    row(box, 'Sources', info.src || []);
-    if (info.foot) { add(box, 'div', 'cm-pop-foot', info.foot); }
-    if (info.sections && info.sections.length) {
-      add(box, 'div', 'cm-pop-kicker cm-pop-claims', info.sections.length > 1 ? 'Claims checked' : 'Claim checked');
-      info.sections.forEach((section) => {
-        const block = add(box, 'div', 'cm-pop-section');
-        block.appendChild(infoPopup(section));
-      });
-    }
-    return box;
-  }
-  function withPopup(layer, info) {
-    if (info) { layer.bindPopup(() => infoPopup(info), POPUP); }
-    return layer;
-  }
-  function tip(layer, text, cls, direction, offset) {
-    layer.bindTooltip(el('span', null, text), {
-      permanent: true, direction: direction || 'right', className: cls,
-      offset: offset || [0, 0], interactive: false, opacity: 1,
-    });
-    return layer;
-  }
-  function label(latlng, text, cls, direction) {
-    return L.tooltip({permanent: true, direction: direction || 'center', className: cls, interactive: false, opacity: 1})
-      .setLatLng(latlng).setContent(el('span', null, text));
-  }
-  // A secondary label that the declutter hid comes back while the pointer is on its line.
-  function revealOnHover(line, tooltip) {
-    const show = (on) => {
-      const node = tooltip.getElement();
-      if (node) { node.classList.toggle('cm-hover', on); }
-    };
-    line.on('mouseover', () => show(true));
-    line.on('mouseout', () => show(false));
-    return tooltip;
-  }
+  // ---- DOM helpers (dom.js): text from the data only ever goes through textContent. ----
+  const {el, add, safeHref, link, links, row, infoPopup, withPopup, tip, label, revealOnHover} = corridorMapDom(POPUP);
 
   // A phone-sized map: the legend, the lists and the minimap start folded to buttons.
   function narrow() { return map.getSize().x < D.narrow_px; }
@@ -604,118 +515,10 @@ function corridorMapRuntime(map, D) {
     box.classList.toggle('cm-narrow', narrow());
   }
 
-  // ---- Label hierarchy: a label is hidden where it would cover a label of higher rank or a
-  // control; named places come first and are never hidden. ----
-  const RANKS = [
-    ['cm-key', 0], ['cm-major', 1], ['cm-minor', 2], ['cm-min', 3], ['cm-dist', 4],
-    ['cm-note', 5], ['cm-km', 6], ['cm-settle', 7], ['cm-country', 8], ['cm-sea', 8],
-  ];
-  function rankOf(node) {
-    const hit = RANKS.find((r) => node.classList.contains(r[0]));
-    return hit ? hit[1] : 9;
-  }
-  function overlaps(a, b, pad) {
-    return a.left < b.right + pad && b.left < a.right + pad && a.top < b.bottom + pad && b.top < a.bottom + pad;
-  }
-  function declutter() {
-    const box = map.getContainer();
-    const view = box.getBoundingClientRect();
-    const outside = (r) => r.left < view.left || r.right > view.right || r.top < view.top || r.bottom > view.bottom;
-    const controls = Array.from(box.querySelectorAll('.leaflet-control'))
-      .map((c) => c.getBoundingClientRect()).filter((r) => r.width > 0 && r.height > 0);
-    const tips = Array.from(map.getPane('tooltipPane').querySelectorAll('.leaflet-tooltip'))
-      .map((node) => ({node: node, rank: rankOf(node), rect: node.getBoundingClientRect()}))
-      .filter((t) => t.rect.width > 0 && t.rect.height > 0);
-    tips.sort((a, b) => a.rank - b.rank);  // stable: drawing order within a rank
-    const kept = [];
-    const blocked = (rect) => kept.some((k) => overlaps(k, rect, 2));
-    const side = new Map();
-    PLACE_TIPS.forEach((p) => { const node = p.tooltip.getElement(); if (node) { side.set(node, p); } });
-    tips.forEach((t) => {
-      // A place's label tries the other sides of its dot before it gives way.
-      const place = side.get(t.node);
-      if (place) {
-        const sides = [place.dir].concat(Object.keys(SIDE_OFFSET).filter((d) => d !== place.dir));
-        for (const d of sides) {
-          if (place.tooltip.options.direction !== d) {
-            place.tooltip.options.direction = d;
-            place.tooltip.options.offset = SIDE_OFFSET[d];
-            place.tooltip.update();
-            t.rect = t.node.getBoundingClientRect();
-          }
-          if (!blocked(t.rect) && !outside(t.rect)) { break; }
-          if (d === sides[sides.length - 1]) {
-            place.tooltip.options.direction = place.dir;
-            place.tooltip.options.offset = SIDE_OFFSET[place.dir];
-            place.tooltip.update();
-            t.rect = t.node.getBoundingClientRect();
-          }
-        }
-      }
-      // A named place gives way only to another one it would cover on every side (a phone's view).
-      const hidden = t.rank > 0
-        ? outside(t.rect) || controls.some((c) => overlaps(c, t.rect, 2)) || blocked(t.rect)
-        : kept.some((k) => overlaps(k, t.rect, 0));
-      t.node.classList.toggle('cm-hidden', hidden);
-      if (!hidden) { kept.push(t.rect); }
-    });
-  }
-
-  // ---- The legend ends above the minimap, whatever the layer menu and the folds do. ----
-  function fitLegend() {
-    const node = document.getElementById(D.ids.legend);
-    if (!node) { return; }
-    const mini = map.getContainer().querySelector('.leaflet-control-minimap');
-    const limit = mini ? mini.getBoundingClientRect().top : map.getContainer().getBoundingClientRect().bottom;
-    const top = node.getBoundingClientRect().top;
-    const style = getComputedStyle(node);
-    const padding = parseFloat(style.paddingTop) + parseFloat(style.paddingBottom);
-    node.style.maxHeight = Math.max(60, Math.floor(limit - top - 10 - padding)) + 'px';
-  }
-  // At load, fold more sections (the longest open one first) until the legend needs no scrolling.
-  function foldToFit() {
-    const node = document.getElementById(D.ids.legend);
-    if (!node || node.classList.contains('cm-collapsed')) { return; }
-    for (;;) {
-      fitLegend();
-      if (node.scrollHeight <= node.clientHeight) { return; }
-      const open = Array.from(node.querySelectorAll('details.cm-leg-sec[open]'));
-      if (!open.length) { return; }
-      open.sort((a, b) => b.scrollHeight - a.scrollHeight)[0].open = false;
-    }
-  }
-  let relayoutPending = false;
-  function relayout() {
-    if (relayoutPending) { return; }
-    relayoutPending = true;
-    requestAnimationFrame(() => { relayoutPending = false; fitLegend(); declutter(); });
-  }
-  R.relayout = function () { fitLegend(); declutter(); };
-
-  // ---- Basemaps: tiles only when the reader picks them; offline, the land stays drawn. ----
-  function basemaps() {
-    const box = map.getContainer();
-    const notice = add(box, 'div', 'cm-notice');
-    notice.hidden = true;
-    notice.setAttribute('role', 'status');
-    let current = null;
-    map.on('baselayerchange', (e) => {
-      if (current) { current.off('tileload', current.cmLoaded).off('tileerror', current.cmFailed); }
-      map.getPane('cm-land').style.display = '';
-      notice.hidden = true;
-      current = e.layer instanceof L.TileLayer ? e.layer : null;
-      if (!current) { return; }
-      const name = e.name;
-      notice.textContent = name + ': loading tiles from the network…';
-      notice.hidden = false;
-      current.cmLoaded = () => { map.getPane('cm-land').style.display = 'none'; notice.hidden = true; };
-      current.cmFailed = () => {
-        if (map.getPane('cm-land').style.display === 'none') { return; }
-        notice.textContent = name + ' needs the network; no tiles arrived, so the plain background stays.';
-      };
-      current.on('tileload', current.cmLoaded).on('tileerror', current.cmFailed);
-    });
-  }
+  // ---- Layout (layout.js): label hierarchy, the legend's fit, the basemap notice. ----
+  const layout = corridorMapLayout(map, D, PLACE_TIPS, SIDE_OFFSET);
+  const relayout = layout.relayout;
+  R.relayout = layout.now;
 
   R.finish = function () {
     landFills.addTo(map);
@@ -723,7 +526,7 @@ function corridorMapRuntime(map, D) {
     if (D.elsewhere.items.length) { new Elsewhere().addTo(map); }
     new TimeControl().addTo(map);
     map.attributionControl.addAttribution(D.attribution);
-    basemaps();
+    layout.basemaps();
     const layersControl = map.getContainer().querySelector('.leaflet-control-layers');
     if (layersControl) {
       layersControl.addEventListener('mouseenter', relayout);
@@ -734,7 +537,7 @@ function corridorMapRuntime(map, D) {
     map.on('zoomend moveend resize overlayadd overlayremove', relayout);
     zoomClass();
     applyTime(ALL);
-    foldToFit();
+    layout.foldToFit();
     R.relayout();
   };
   return R;

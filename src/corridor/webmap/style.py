@@ -143,16 +143,20 @@ def _css_template() -> str:
     return _package_text("map.css")
 
 
+#: The page's script files, in the order they go into the page: helpers first, the runtime last.
+_SCRIPTS = ("dom.js", "layout.js", "runtime.js")
+
+
 @functools.cache
 def runtime_js() -> str:
-    """The script that draws the map (``runtime.js``).
+    """The script that draws the map (``dom.js``, ``layout.js`` and ``runtime.js``, in that order).
 
     It defines ``corridorMapRuntime(map, data)``, which the page calls once with the Leaflet map
     and the parsed JSON data block; the returned object hands each layer to folium's layer code
     (``layer(key)``), the minimap's layer, and adds the legend, the time control and the panel of
     far-away events (``finish()``).
     """
-    return _package_text("runtime.js")
+    return "".join(_package_text(name) for name in _SCRIPTS)
 
 
 def css(map_id: str) -> str:
