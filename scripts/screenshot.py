@@ -1,6 +1,6 @@
 """Render the corridor map in headless chromium, network cut off, and save docs/map.png.
 
-Usage: ``python scripts/screenshot.py [--out docs/map.png] [--html path/to/map.html]``
+Usage: ``python scripts/screenshot.py [--out docs/map.png] [--html path/to/map.html] [--size 390x844]``
 (``make screenshot``). Without ``--html`` the map is built afresh with ``corridor.build`` into a
 temporary folder, so the picture always shows the current code and data. Every request that
 would leave the machine is aborted: the picture is what a reader sees offline (the plain
@@ -95,13 +95,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "map.png")
     parser.add_argument("--html", type=Path, default=None, help="an existing map.html to render")
+    parser.add_argument(
+        "--size", default=f"{VIEWPORT[0]}x{VIEWPORT[1]}", help="window size, e.g. 390x844 (a phone)"
+    )
     args = parser.parse_args(argv)
+    try:
+        width, height = (int(v) for v in args.size.lower().split("x"))
+    except ValueError:
+        parser.error(f"--size must be WIDTHxHEIGHT in pixels, not {args.size!r}")
     if not CHROMIUM.exists():
         print(f"chromium is not installed at {CHROMIUM}; run `make browser`", file=sys.stderr)
         return 1
     with tempfile.TemporaryDirectory() as tmp:
         page = args.html if args.html else build_page(Path(tmp))
-        errors = shoot(page, args.out)
+        errors = shoot(page, args.out, viewport=(width, height))
     size = args.out.stat().st_size
     print(f"wrote {args.out} ({size:,} bytes)")
     if errors:

@@ -37,7 +37,12 @@ def test_wheel_carries_the_data(wheel):
     assert any(n.startswith("corridor/seeds/") and n.endswith(".json") for n in names)
     assert any(n.startswith("corridor/webmap/assets/") for n in names)
     # The map's own script and stylesheet are package data, read with importlib.resources.
-    assert {"corridor/webmap/runtime.js", "corridor/webmap/map.css"} <= names
+    assert {
+        "corridor/webmap/dom.js",
+        "corridor/webmap/layout.js",
+        "corridor/webmap/runtime.js",
+        "corridor/webmap/map.css",
+    } <= names
     # The QGIS styles' templates and the Google Earth icons are package data of export/.
     from corridor.export.qgis import TEMPLATES
 

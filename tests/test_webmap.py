@@ -188,14 +188,33 @@ def test_layer_menu_lists_every_layer_once(html, layers):
     assert "Turkey–Syria border" in names
     assert "30 km from the border (25–35 km band)" in names
     assert f"Attacks ({(in_area['kind'] == 'attack').sum()})" in names
-    assert len(names) == len(set(names)) == 17
+    # 17 overlays, and the villages when the layers carry settlements.
+    with_villages = len(getattr(layers, "settlements", None) or []) > 0
+    assert len(names) == len(set(names)) == 17 + with_villages
     bases = re.search(r"base_layers :\s*\{(.*?)\},", html, re.DOTALL).group(1)
     assert [json.loads(n) for n in re.findall(r'("[^"]*")\s*:', bases)] == [
-        "Plain background (works offline)",
-        "OpenStreetMap",
-        "Topographic (OpenTopoMap)",
-        "Satellite (Esri World Imagery)",
+        "Plain background (in the file, offline)",
+        "OpenStreetMap (needs the network)",
+        "Topographic, OpenTopoMap (needs the network)",
+        "Satellite, Esri World Imagery (needs the network)",
     ]
+    # The road coloured by its distance to the border starts off: one reading of the road at once.
+    shown = re.findall(r"var (\w+) = corridorMap\.layer\(\"(\w+)\"\);", html)
+    added = set(re.findall(r"(\w+)\.addTo\(map_\d+\);", html))
+    assert {key for var, key in shown if var not in added} == {"judge"}
+
+
+def test_minimap_draws_from_the_file_and_names_no_tile_server(data, html):
+    mini = data["mini"]
+    assert set(mini) == {"syria", "turkey", "corridor", "border", "road"}
+    assert all(mini[k] for k in mini)
+    # The only tile addresses are the three basemaps a reader may choose, each under its name.
+    assert html.count("tile.openstreetmap.org") == 1
+    assert "corridorMap.minimapOptions(" in html
+
+
+def test_page_declares_its_language(html):
+    assert html.startswith('<!DOCTYPE html>\n<html lang="en">')
 
 
 def test_attribution_names_the_data_and_basemaps(html, data):
@@ -275,7 +294,7 @@ def test_closest_approach_matches_the_border_check(data, layers):
     assert len(closest) == 1
     (rlat, rlon), (blat, blon) = closest[0]["road"], closest[0]["border"]
     assert distance_m(rlon, rlat, blon, blat) == pytest.approx(check.m4_min_km * 1000, abs=5)
-    assert closest[0]["label"] == f"{check.m4_min_km:.1f} km"
+    assert closest[0]["label"] == f"Road closest to the border {check.m4_min_km:.1f} km"
     # Each other connection really is the shortest: its length is the border distance of its
     # road point, within the 1 m rounding of the coordinates.
     for link in data["links"]:
@@ -516,7 +535,7 @@ def test_claims_are_drawn_where_they_apply(layers):
     assert len(points) == 1
     assert points[0]["ll"] == next(p["ll"] for p in data["places"] if p["name"] == "Tronba")
     assert [s["foot"] for s in points[0]["info"]["sections"]] == ["001-tronba", "002-tronba-again"]
-    assert points[0]["verdict"] == "link"
+    assert points[0]["verdict"] == "mixed"
     # A claim about an event is shown in that event's popup; no model checks are drawn.
     patrol = next(e for e in data["events"] if e["info"]["foot"] == "2020-03-15-joint-patrol-1")
     assert [s["foot"] for s in patrol["info"]["sections"]] == ["004-patrol"]
@@ -546,7 +565,7 @@ def test_without_claims_the_model_shows_width_and_no_placement_rule(data, layers
     # Both ends of the section (Tronba, Ain al-Hawr) are gazetteer points now, so no line shows a
     # position derived from a reference place; only the width bar is drawn.
     [width] = data["checks"]
-    assert width["label"] == "6 km + 6 km"
+    assert width["label"] == "Corridor 6 km + 6 km"
     (lat0, lon0), (lat1, lon1) = width["ll"][0], width["ll"][-1]
     assert distance_m(lon0, lat0, lon1, lat1) == pytest.approx(12_000, rel=0.002)
     assert not layers.places.set_index("id").loc[["tronba", "ain-al-hawr"], "derived"].any()
@@ -568,10 +587,17 @@ def test_script_and_stylesheet_are_package_files_inlined_whole(html):
     from corridor.webmap.style import PALETTE, css, runtime_js
 
     folder = resources.files("corridor.webmap")
-    script = folder.joinpath("runtime.js").read_text(encoding="utf-8")
+    scripts = [
+        folder.joinpath(name).read_text(encoding="utf-8")
+        for name in ("dom.js", "layout.js", "runtime.js")
+    ]
     sheet = folder.joinpath("map.css").read_text(encoding="utf-8")
-    assert script.startswith("/*") and script.endswith(runtime_js())
-    assert "function corridorMapRuntime(map, D)" in runtime_js()
+    # Each file goes in whole but for its header comment, helpers first.
+    bodies = [text[text.index("*/") + 2 :].lstrip("\n") for text in scripts]
+    assert all(text.startswith("/*") for text in scripts)
+    assert runtime_js() == "".join(bodies)
+    assert "function corridorMapRuntime(map, D)" in bodies[2]
+    assert "function corridorMapDom(POPUP)" in bodies[0]
     assert f"<script>\n{runtime_js()}</script>" in html
     map_id = re.search(r'<div class="folium-map" id="(map_\w+)" ', html).group(1)
     assert f"<style>\n{css(map_id)}</style>" in html
@@ -581,3 +607,75 @@ def test_script_and_stylesheet_are_package_files_inlined_whole(html):
     assert "#cm-map" in sheet and "#cm-map" not in filled
     assert f"background: {PALETTE['background']}" in filled
     assert filled.count(".cm-ev-") >= 6 and "/* cm-event-symbols */" not in filled
+
+
+def test_each_line_kind_has_its_own_look_in_the_legend(html):
+    """The shortest way to the border and disagreeing claims must not read as the same line."""
+    from corridor.webmap.style import CLAIM_DASH, LINK_DASH, PALETTE
+
+    rows = {
+        text: svg
+        for svg, text in re.findall(r"(<svg[^>]*>.*?</svg>)(?:<span>)?([^<]+)", html)
+        if text.strip()
+    }
+    link = rows["Shortest way from the road to the border"]
+    assert f'stroke-dasharray="{LINK_DASH}"' in link and PALETTE["link"] in link
+    assert LINK_DASH != CLAIM_DASH and PALETTE["link"] != PALETTE["mixed"]
+
+
+def test_claims_disagreeing_at_one_place_are_drawn_apart_from_the_links(layers):
+    from corridor.webmap.data import map_data
+
+    claims = [
+        {"claim_id": "a", "claim": "x", "verdict": "supported", "where": {"place": "tronba"}},
+        {"claim_id": "b", "claim": "y", "verdict": "contradicted", "where": {"place": "tronba"}},
+    ]
+    data, _facts, _ = map_data(layers, claims=claims)
+    assert [c["verdict"] for c in data["checks"]] == ["mixed"]
+    assert data["style"]["mixed"] != data["style"]["link"]
+    assert data["link_dash"] != "1 4"
+
+
+def test_settlements_go_in_as_columns_and_their_sources_stay_inert(layers):
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from corridor.webmap.data import map_data
+
+    hostile = '<img src=x onerror="window.__pwned=1">'
+    lon, lat = layers.model.route.point_at(90.0)
+    frame = gpd.GeoDataFrame(
+        {
+            "name": ["B-village", "A-village", "Empty"],
+            "name_ar": ["ب", "أ|ا", None],
+            "geonames_id": [1.0, 2.0, None],
+            "population": [10, 20, None],
+            "feature_code": ["PPL", "PPL", "PPL"],
+            "chainage_km": [91.0, 90.0, 89.5],
+            "side": ["north", "south", "north"],
+            "in_corridor": [True, False, None],
+            "border_km": [20.0, 21.0, None],
+            "district": ["Ariha"] * 3,
+            "governorate": ["Idlib"] * 3,
+            "source": [hostile, "GeoNames", "GeoNames"],
+            "source_url": ["javascript:alert(1)", "https://www.geonames.org/2", None],
+            "geometry": [Point(lon, lat), Point(lon + 0.01, lat), Point(lon, lat - 0.01)],
+        },
+        crs="EPSG:4326",
+    )
+    with_villages = type(layers)(**vars(layers))
+    with_villages.settlements = frame
+    data, facts, layer_list = map_data(with_villages)
+    towns = data["settlements"]
+    assert towns["n"] == 3
+    assert towns["name"] == ["Empty", "A-village", "B-village"]  # by chainage
+    assert towns["name_ar"] == ["", "أ", "ب"]  # the first of the variants
+    assert towns["gid"] == ["", "2", "1"] and towns["pop"] == [0, 20, 10]
+    assert towns["inc"] == [0, 0, 1]
+    urls = [towns["s"][i] if i >= 0 else "" for i in towns["source_url"]]
+    assert urls == ["", "https://www.geonames.org/2", ""]  # javascript: dropped
+    assert hostile not in data["attribution"] and "&lt;img" in data["attribution"]
+    assert facts["settlements"] == 3
+    assert any(key == "settlements" for key, _name, _shown in layer_list)
+    # Without settlements nothing of them is drawn.
+    assert map_data(layers)[0]["settlements"] == {"n": 0}

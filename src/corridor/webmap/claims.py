@@ -21,6 +21,7 @@ from corridor._errors import InputError
 from corridor.geo.geodesy import distance_m
 from corridor.geo.projection import to_lonlat, to_metric
 from corridor.webmap import convert as cv
+from corridor.webmap import style
 
 #: Claims about stretches of the road are drawn in a lane south of the ribbon.
 _CLAIM_LANE_PX = -17.0
@@ -66,7 +67,7 @@ def model_checks(layers: Any, model: Any) -> list[dict[str, Any]]:
             "ll": cv.pts(bar.coords),
             "verdict": "link",
             "weight": 2,
-            "label": f"{w:g} km + {w:g} km",
+            "label": f"Corridor {w:g} km + {w:g} km",
             "at": cv.along(*bar.coords[1], *bar.coords[2], 0.7),
             "ticks": [cv.pts(bar.coords)[0], cv.pts(bar.coords)[-1]],
             "info": cv.info(
@@ -98,7 +99,7 @@ def model_checks(layers: Any, model: Any) -> list[dict[str, Any]]:
                 "verdict": "link",
                 "weight": 2,
                 "dash": "4 3",
-                "label": f"{dist_m / 1000:.1f} km",
+                "label": f"{names[pid]} – {names[match.group(1)]} {dist_m / 1000:.1f} km",
                 "at": cv.along(
                     ref.geometry.x, ref.geometry.y, here.geometry.x, here.geometry.y, 0.5
                 ),
@@ -232,7 +233,7 @@ def claim_features(
     out = []
     for group in groups.values():
         verdicts = {section.pop("v", None) for section in group["sections"]}
-        verdict = verdicts.pop() if len(verdicts) == 1 else "link"  # mixed: neutral dark
+        verdict = verdicts.pop() if len(verdicts) == 1 else "mixed"  # they disagree
         info = {
             **cv.info(
                 k="Claims checked here" if len(group["sections"]) > 1 else "Claim checked here",
@@ -250,9 +251,9 @@ def claim_features(
             line = cv.pts(part.coords)
             feature = {"type": "line", "ll": line, "verdict": verdict, "weight": 2.5, "info": info}
             if group["road"]:
-                feature.update(dash="1 4", weight=3.5, lane=_CLAIM_LANE_PX)
+                feature.update(dash=style.CLAIM_DASH, weight=3.5, lane=_CLAIM_LANE_PX)
             else:
-                feature.update(dash="1 4", weight=3, ticks=[line[0], line[-1]])
+                feature.update(dash=style.CLAIM_DASH, weight=3, ticks=[line[0], line[-1]])
                 if group["label"]:
                     feature["label"] = group["label"]
                     feature["at"] = cv.along(*part.coords[-2], *part.coords[-1], 0.6)

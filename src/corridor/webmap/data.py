@@ -44,6 +44,11 @@ from corridor.webmap.road import (
     road_segments,
 )
 from corridor.webmap.safe import inert
+from corridor.webmap.settlements import NAMES_FROM_ZOOM, settlement_columns
+
+NAMES_FROM_ZOOM_TEXT = f"{NAMES_FROM_ZOOM:g}"
+#: Below this width in CSS pixels the legend, the lists and the minimap start folded to buttons.
+NARROW_PX = 600
 
 __all__ = ["IMPORTED_TEXT_CHARS", "MAX_IMPORTED_DRAWN", "map_data"]
 
@@ -115,6 +120,7 @@ def map_data(
                 f"; {outside:,} farther than {STUDY_AREA_KM:g} km from the road are not drawn"
             )
         imported_note += ". Texts are shortened; full rows: events.geojson."
+    settlements = settlement_columns(layers)
     far = sorted({i["line"].split(" · ")[1] for i in elsewhere})
     data = {
         "style": dict(style.PALETTE, link=style.PALETTE["link"]),
@@ -125,7 +131,7 @@ def map_data(
             [round(y1 + 0.04, 4), round(x1 + 0.1, 4)],
         ],
         "land": land(model, view),
-        "mini": minimap(model),
+        "mini": minimap(layers, model),
         "corridor": corridor,
         "road": road_segments(layers),
         "km": km_marks(model),
@@ -135,6 +141,8 @@ def map_data(
         "judge": judge(model),
         "ribbon": RIBBON_PX,
         "legend_px": style.LEGEND_PX,
+        "narrow_px": NARROW_PX,
+        "link_dash": style.LINK_DASH,
         # Over all of the Syrian outline, so that no clipping edge shows when zoomed out.
         "line30": distance_lines(model, model.border.syria.bounds),
         "checks": checks,
@@ -147,10 +155,18 @@ def map_data(
                 "rather than drawn, so that the map stays on the corridor."
             ),
             "items": elsewhere,
+            "short": f"{len(elsewhere)} events far away",
         },
+        "settlements": settlements or {"n": 0},
+        "settlement_zoom": settlements["zoom"] if settlements else 99,
         "imported": imported_columns(rows, rank) if len(rows) else {"n": 0},
         "dates": dates,
-        "attribution": legend.attribution(cv.text(layers.border.iloc[0].get("attribution"))),
+        "attribution": legend.attribution(
+            cv.text(layers.border.iloc[0].get("attribution")),
+            [settlements["s"][i] for i in sorted({i for i in settlements["source"] if i >= 0})]
+            if settlements
+            else [],
+        ),
     }
     section = model.corridor.section
     facts = {
@@ -171,6 +187,7 @@ def map_data(
         "imported": imported_note,
         "claims": claims_note,
         "claims_given": claims is not None,
+        "settlements": settlements["n"] if settlements else 0,
     }
     layer_list = [
         ("outlines", "Syria and Turkey (outlines)", True),
@@ -181,12 +198,24 @@ def map_data(
         layer_list.append(("corridor_cut", "Corridor outside Syria (cut off)", True))
     layer_list += [
         ("line30", "30 km from the border (25–35 km band)", True),
-        ("judge", "About 30 km? Road coloured by distance", True),
+        # Off at first: one reading of the road at a time (the ribbon reads as a second road).
+        ("judge", "About 30 km? Road coloured by distance", False),
         ("border", "Turkey–Syria border", True),
         ("links", "Shortest distances road–border", True),
         ("road", "M4 road (dashes: how sure its course is)", True),
         ("km", "M4 kilometres from Latakia", True),
         ("places", "Places (dashed circle: uncertainty)", True),
+        *(
+            [
+                (
+                    "settlements",
+                    f"Villages and towns ({settlements['n']:,}, GeoNames; names from zoom {NAMES_FROM_ZOOM_TEXT})",
+                    True,
+                )
+            ]
+            if settlements
+            else []
+        ),
         ("checks", "Claims where they apply", True),
     ]
     layer_list += [(f"ev_{g}", f"{GROUP_NAMES[g]} ({counts[g]})", True) for g in EVENT_GROUPS]

@@ -97,7 +97,7 @@ def links_to_border(layers: Any, model: Any) -> list[dict[str, Any]]:
         {
             "road": cv.ll(lon, lat),
             "border": cv.ll(*check.m4_min_border_point),
-            "label": f"{check.m4_min_km:.1f} km",
+            "label": f"Road closest to the border {check.m4_min_km:.1f} km",
             "min": True,
             "info": cv.info(
                 k="Closest approach",
@@ -133,7 +133,7 @@ def links_to_border(layers: Any, model: Any) -> list[dict[str, Any]]:
             {
                 "road": cv.ll(rlon, rlat),
                 "border": cv.ll(bx, by),
-                "label": f"{d / 1000:.1f} km",
+                "label": f"{names[pid]} – border {d / 1000:.1f} km",
                 "min": False,
                 "info": cv.info(
                     k="Distance to the border",

@@ -8,11 +8,11 @@ the legend into a Leaflet control.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from corridor.webmap.safe import inert
-from corridor.webmap.style import PALETTE, ROAD_DASH
+from corridor.webmap.style import CLAIM_DASH, LINK_DASH, PALETTE, ROAD_DASH
 
 _OSM = '<a href="https://www.openstreetmap.org/copyright" target="_blank" rel="noopener noreferrer">OpenStreetMap</a>'
 _GEONAMES = (
@@ -33,11 +33,19 @@ def hatch_defs() -> str:
     )
 
 
-def attribution(border_attribution: str) -> str:
-    """The data credits shown in the attribution control (the basemaps add their own)."""
+def attribution(border_attribution: str, settlement_sources: Sequence[str] = ()) -> str:
+    """The data credits shown in the attribution control (the basemaps add their own).
+
+    ``settlement_sources`` are the distinct sources of the settlements drawn, if any.
+    """
+    villages = (
+        f" · villages and towns: {inert('; '.join(settlement_sources))}"
+        if settlement_sources
+        else ""
+    )
     return (
         f"Road, border and outlines {inert(border_attribution)} ({_OSM} data, ODbL) · "
-        f"places: {_GEONAMES} (CC BY 4.0) and the project's sources"
+        f"places: {_GEONAMES} (CC BY 4.0) and the project's sources{villages}"
     )
 
 
@@ -55,7 +63,7 @@ def _fill(fill: str, edge: str, opacity: float = 0.45, dash: str = "") -> str:
 
 def _line(colour: str, width: float, dash: str | None = None, opacity: float = 1.0) -> str:
     dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-    if dash == "1 4":  # dotted: round dots, as on the map
+    if dash == CLAIM_DASH:  # dotted: round dots, as on the map
         dash_attr += ' stroke-linecap="round"'
     return _svg(
         f'<line x1="2" y1="7" x2="28" y2="7" stroke="{colour}" stroke-width="{width}" '
@@ -90,6 +98,13 @@ def _place(derived: bool) -> str:
     return _svg(f'<circle cx="15" cy="7" r="3.6" fill="{p["place"]}" stroke="#fff"/>')
 
 
+def _settlement() -> str:
+    return _svg(
+        f'<circle cx="15" cy="7" r="2.4" fill="{PALETTE["uncertainty"]}" stroke="#fff" '
+        'stroke-width="0.8"/>'
+    )
+
+
 def _row(symbol: str, text: str) -> str:
     return f'<div class="cm-leg-row">{symbol}<span>{text}</span></div>'
 
@@ -102,6 +117,30 @@ def _inline(*pairs: tuple[str, str]) -> str:
     """Several small symbol-and-word pairs on one legend line."""
     items = "".join(f'<span class="cm-leg-item">{sym}{text}</span>' for sym, text in pairs)
     return f'<div class="cm-leg-row cm-leg-inline">{items}</div>'
+
+
+def _fold(rows: list[str]) -> str:
+    """The legend's rows as sections that fold, one per ``<h4>`` heading; the longest starts folded.
+
+    Rows before the first heading, and ``<details>`` blocks of their own, stay as they are.
+    """
+    sections: list[tuple[str, list[str]]] = []
+    loose: list[str] = []
+    for item in rows:
+        if item.startswith("<h4>"):
+            sections.append((item.removeprefix("<h4>").removesuffix("</h4>"), []))
+        elif sections and not item.startswith("<details"):
+            sections[-1][1].append(item)
+        else:
+            loose.append(item)
+    # Longest by the lines a reader scans (rows and inline rows), not by the markup's length.
+    longest = max(range(len(sections)), key=lambda i: len(sections[i][1]), default=-1)
+    folded = "".join(
+        f'<details class="cm-leg-sec"{"" if i == longest else " open"}>'
+        f"<summary>{title}</summary>{''.join(body)}</details>"
+        for i, (title, body) in enumerate(sections)
+    )
+    return folded + "".join(loose)
 
 
 def legend_html(element_id: str, facts: Mapping[str, Any]) -> str:
@@ -141,7 +180,11 @@ def legend_html(element_id: str, facts: Mapping[str, Any]) -> str:
             (_line(p["road"], 3, ROAD_DASH["medium"]), "±3 km"),
             (_line(p["road"], 3, ROAD_DASH["low"]), "several km"),
         ),
-        "<h4>Distance to the border (band south of the road)</h4>",
+        "<h4>Distance to the border</h4>",
+        (
+            '<div class="cm-leg-note">Road coloured by it: a band south of the road, off at '
+            "first (layer menu: “About 30 km?”)</div>"
+        ),
         _inline(
             (_ribbon(p["holds"]), "25–35 km"),
             (_ribbon(p["closer"]), "closer"),
@@ -149,14 +192,28 @@ def legend_html(element_id: str, facts: Mapping[str, Any]) -> str:
         ),
         _row(_line(p["holds"], 1.6, "7 4"), "30 km from the border; shaded: 25–35 km"),
         _row(_line(p["border"], 2.4, "12 4 2 4"), "Turkey–Syria border"),
-        _row(_line(p["link"], 1.4, "1 4"), "Shortest way from the road to the border"),
+        _row(_line(p["link"], 1.2, LINK_DASH), "Shortest way from the road to the border"),
         "<h4>Places</h4>",
         _inline(
             (_place(False), "gazetteer"),
             (_place(True), "derived, with its uncertainty"),
         ),
+        *(
+            [
+                _row(
+                    _settlement(),
+                    f"Villages and towns ({facts['settlements']:,}, GeoNames): names in Latin "
+                    "and Arabic as you zoom in",
+                )
+            ]
+            if facts.get("settlements")
+            else []
+        ),
         f"<h4>Events ({sum(counts.values())} from the catalogue)</h4>",
-        _row(_lanes(), "Patrol: the stretch it covered, beside the road"),
+        _row(
+            _lanes(),
+            "Patrol: the stretch it covered, beside the road (for the chosen date, or open its symbol)",
+        ),
         _row(_symbol("patrol_done"), f"Patrol completed or full route ({counts['patrol_done']})"),
         _row(
             _symbol("patrol_cut"),
@@ -172,11 +229,11 @@ def legend_html(element_id: str, facts: Mapping[str, Any]) -> str:
         rows += [
             "<h4>Claims checked, where they apply</h4>",
             _inline(
-                (_line(p["supported"], 3, "1 4"), "supported"),
-                (_line(p["partly"], 3, "1 4"), "partly"),
-                (_line(p["contradicted"], 3, "1 4"), "contradicted"),
-                (_line(p["unchecked"], 3, "1 4"), "not checkable"),
-                (_line(p["link"], 3, "1 4"), "claims disagree"),
+                (_line(p["supported"], 3, CLAIM_DASH), "supported"),
+                (_line(p["partly"], 3, CLAIM_DASH), "partly"),
+                (_line(p["contradicted"], 3, CLAIM_DASH), "contradicted"),
+                (_line(p["unchecked"], 3, CLAIM_DASH), "not checkable"),
+                (_line(p["mixed"], 3.5, CLAIM_DASH), "claims disagree"),
             ),
         ]
     notes = [
@@ -209,5 +266,5 @@ def legend_html(element_id: str, facts: Mapping[str, Any]) -> str:
         '<button type="button" class="cm-leg-toggle" aria-expanded="true" '
         'title="Show or hide the legend">−</button></div>'
         f'<div class="cm-leg-verdict">{f["verdict"]}</div>'
-        f'<div class="cm-leg-body">{"".join(rows)}</div></div>'
+        f'<div class="cm-leg-body">{_fold(rows)}</div></div>'
     )

@@ -48,13 +48,13 @@ __all__ = ["IMPORTED_TEXT_CHARS", "MAX_IMPORTED_DRAWN", "build_map", "map_html",
 
 _BASEMAPS = (
     (
-        "OpenStreetMap",
+        "OpenStreetMap (needs the network)",
         "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
         '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
         19,
     ),
     (
-        "Topographic (OpenTopoMap)",
+        "Topographic, OpenTopoMap (needs the network)",
         "https://{s}.tile.opentopomap.org/{z}/{x}/{y}.png",
         (
             'Map data: &copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> '
@@ -64,7 +64,7 @@ _BASEMAPS = (
         17,
     ),
     (
-        "Satellite (Esri World Imagery)",
+        "Satellite, Esri World Imagery (needs the network)",
         "https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}",
         (
             "Tiles &copy; Esri &mdash; Source: Esri, i-cubed, USDA, USGS, AEX, GeoEye, "
@@ -73,7 +73,7 @@ _BASEMAPS = (
         19,
     ),
 )
-_PLAIN_NAME = "Plain background (works offline)"
+_PLAIN_NAME = "Plain background (in the file, offline)"
 
 # --- JSON that is safe inside a <script> element and inert to Jinja -------------------------------
 
@@ -217,14 +217,15 @@ class _JsLayer(Layer):
 
 
 class _MiniMap(plugins.MiniMap):
-    """folium's MiniMap, showing the border and the road over the tiles (they orient offline)."""
+    """folium's MiniMap drawn from the file alone (outlines, corridor, road: no tiles), folded on
+    a narrow screen."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
             var {{ this.get_name() }} = new L.Control.MiniMap(
                 corridorMap.minimapLayer(),
-                {{ this.options|tojavascript }}
+                corridorMap.minimapOptions({{ this.options|tojavascript }})
             );
             {{ this._parent.get_name() }}.addControl({{ this.get_name() }});
         {% endmacro %}
@@ -373,4 +374,6 @@ def map_html(
 
 def page_html(m: folium.Map) -> str:
     """The map as one self-contained HTML page (see :func:`map_html`)."""
-    return make_self_contained(m.get_root().render())
+    page = make_self_contained(m.get_root().render())
+    # The page is in English (popups and names in other scripts say their own language).
+    return page.replace("<html>", '<html lang="en">', 1)

@@ -27,6 +27,12 @@ _LABEL_SIDE = {
     "ain-al-hawr": "left",
 }
 
+#: The towns a reader looks for first (the corridor's ends and the towns the record names most):
+#: their labels win every collision. The other gazetteer places come next, derived places last.
+KEY_PLACES = frozenset(
+    {"saraqib", "tronba", "ariha", "jisr-al-shughur", "bdama", "idlib", "ain-al-hawr"}
+)
+
 
 def place_marks(layers: Any, model: Any) -> list[dict[str, Any]]:
     """The places within the study area: position, label side, uncertainty and popup."""
@@ -65,6 +71,7 @@ def place_marks(layers: Any, model: Any) -> list[dict[str, Any]]:
                 "derived": derived,
                 "unc": round(float(p["uncertainty_m"])) if derived else 0,
                 "major": (not derived) or p["id"] in ends,
+                "key": p["id"] in KEY_PLACES or p["id"] in ends,
                 "dir": _LABEL_SIDE.get(p["id"], "right"),
                 "info": info,
             }

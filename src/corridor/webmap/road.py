@@ -13,9 +13,6 @@ from shapely.geometry.base import BaseGeometry
 from corridor.webmap import convert as cv
 from corridor.webmap import style
 
-#: Tiles under the minimap's outlines (remote: grey when offline).
-MINIMAP_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-
 
 def _label_point(
     geom: BaseGeometry, lon: float, lat: float, box: tuple[float, float, float, float]
@@ -43,11 +40,14 @@ def land(model: Any, view: tuple[float, float, float, float]) -> dict[str, Any]:
     return {"syria": cv.polys(syria), "turkey": cv.polys(turkey), "labels": labels}
 
 
-def minimap(model: Any) -> dict[str, Any]:
-    """The minimap's layers: its tiles, Syria's outline, the border and the road, coarsely simplified."""
+def minimap(layers: Any, model: Any) -> dict[str, Any]:
+    """The minimap's layers, coarsely simplified: the two countries, the corridor, the border and
+    the road. It draws from these alone and loads no tiles, so opening the page asks no server."""
+    whole = shapely.union_all(list(layers.corridor.geometry))
     return {
-        "tiles": MINIMAP_TILES,
         "syria": cv.polys(shapely.simplify(model.border.syria, 0.005, preserve_topology=True)),
+        "turkey": cv.polys(shapely.simplify(model.border.turkey, 0.005, preserve_topology=True)),
+        "corridor": cv.polys(shapely.simplify(whole, 0.002, preserve_topology=True)),
         "border": cv.lines(shapely.simplify(model.border.line, 0.005)),
         "road": cv.lines(shapely.simplify(model.route.line, 0.002)),
     }

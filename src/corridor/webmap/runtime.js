@@ -10,93 +10,17 @@ function corridorMapRuntime(map, D) {
   const R = {map: map, data: D, layers: {}, timed: [], imported: null, step: null};
   const POPUP = {maxWidth: 340, minWidth: 220, maxHeight: 380, autoPanPadding: [40, 40]};
 
-  // ---- DOM helpers: text from the data only ever goes through textContent. ----
-  function el(tag, cls, text) {
-    const node = document.createElement(tag);
-    if (cls) { node.className = cls; }
-    if (text !== undefined && text !== null && text !== '') { node.textContent = String(text); }
-    return node;
-  }
-  function add(parent, tag, cls, text) {
-    const node = el(tag, cls, text);
-    parent.appendChild(node);
-    return node;
-  }
-  function safeHref(url) {
-    if (typeof url !== 'string') { return null; }
-    const u = url.trim();
-    if (!/^https?:\/\//i.test(u) || /[\s\u0000-\u001f\u007f-\u009f]/.test(u)) { return null; }
-    try {
-      const parsed = new URL(u);
-      const ok = (parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.hostname;
-      return ok ? u : null;
-    } catch (err) {
-      return null;
-    }
-  }
-  function link(url, label) {
-    const href = safeHref(url);
-    const text = label || (typeof url === 'string' ? url : '');
-    if (!href) { return document.createTextNode(text); }
-    const a = el('a', null, label || href);
-    a.href = href;
-    a.target = '_blank';
-    a.rel = 'noopener noreferrer';
-    return a;
-  }
-  function links(parent, items) {
-    items.forEach((item, i) => {
-      if (i) { parent.appendChild(document.createTextNode(' · ')); }
-      parent.appendChild(link(item[1], item[0]));
-    });
-  }
-  function row(box, key, value) {
-    if (value === null || value === undefined || value === '') { return; }
-    if (Array.isArray(value) && !value.length) { return; }
-    const line = add(box, 'div', 'cm-pop-row');
-    add(line, 'span', 'cm-pop-key', key + ': ');
-    if (Array.isArray(value)) { links(line, value); } else { line.appendChild(document.createTextNode(String(value))); }
-  }
-  // An info object from the data: k (kicker), t (title), rows [[key, text or links]], notes [text],
-  // src [[label, url]], foot (small print).
-  function infoPopup(info) {
-    const box = el('div', 'cm-pop');
-    if (info.k) { add(box, 'div', 'cm-pop-kicker', info.k); }
-    if (info.t) { add(box, 'div', 'cm-pop-title', info.t); }
-    (info.rows || []).forEach((r) => row(box, r[0], r[1]));
-    (info.notes || []).forEach((n) => add(box, 'p', 'cm-pop-note', n));
-    row(box, 'Sources', info.src || []);
-    if (info.foot) { add(box, 'div', 'cm-pop-foot', info.foot); }
-    if (info.sections && info.sections.length) {
-      add(box, 'div', 'cm-pop-kicker cm-pop-claims', info.sections.length > 1 ? 'Claims checked' : 'Claim checked');
-      info.sections.forEach((section) => {
-        const block = add(box, 'div', 'cm-pop-section');
-        block.appendChild(infoPopup(section));
-      });
-    }
-    return box;
-  }
-  function withPopup(layer, info) {
-    if (info) { layer.bindPopup(() => infoPopup(info), POPUP); }
-    return layer;
-  }
-  function tip(layer, text, cls, direction, offset) {
-    layer.bindTooltip(el('span', null, text), {
-      permanent: true, direction: direction || 'right', className: cls,
-      offset: offset || [0, 0], interactive: false, opacity: 1,
-    });
-    return layer;
-  }
-  function label(latlng, text, cls, direction) {
-    return L.tooltip({permanent: true, direction: direction || 'center', className: cls, interactive: false, opacity: 1})
-      .setLatLng(latlng).setContent(el('span', null, text));
-  }
+  // ---- DOM helpers (dom.js): text from the data only ever goes through textContent. ----
+  const {el, add, safeHref, link, links, row, infoPopup, withPopup, tip, label, revealOnHover} = corridorMapDom(POPUP);
+
+  // A phone-sized map: the legend, the lists and the minimap start folded to buttons.
+  function narrow() { return map.getSize().x < D.narrow_px; }
 
   // ---- The first view: the corridor, clear of the legend (set before any layer is drawn). ----
   const size = map.getSize();
   map.fitBounds(D.bounds, {
-    paddingTopLeft: [Math.min(60, size.x * 0.05), 30],
-    paddingBottomRight: [Math.min(D.legend_px + 30, size.x * 0.35), 60],
+    paddingTopLeft: narrow() ? [40, 60] : [Math.min(60, size.x * 0.05), 30],
+    paddingBottomRight: narrow() ? [40, 90] : [Math.min(D.legend_px + 30, size.x * 0.35), 60],
     animate: false,
   });
 
@@ -148,10 +72,13 @@ function corridorMapRuntime(map, D) {
   // ---- The layers. ----
   function noClick(style) { return Object.assign({interactive: false}, style); }
   const B = {};
-  B.plain = () => L.layerGroup([
+  // The land fills are always drawn (not a base layer), so that no basemap choice can blank them;
+  // a tile basemap hides them only once one of its tiles has arrived.
+  const landFills = L.layerGroup([
     L.polygon(D.land.syria, noClick({pane: 'cm-land', stroke: false, fillColor: S.syria_land, fillOpacity: 1})),
     L.polygon(D.land.turkey, noClick({pane: 'cm-land', stroke: false, fillColor: S.turkey_land, fillOpacity: 1})),
   ]);
+  B.plain = () => L.layerGroup();
   B.outlines = () => {
     const style = {pane: 'cm-outline', color: S.outline, weight: 0.9, fill: false};
     const group = L.featureGroup([L.polygon(D.land.syria, noClick(style)), L.polygon(D.land.turkey, noClick(style))]);
@@ -181,6 +108,8 @@ function corridorMapRuntime(map, D) {
   B.km = () => L.featureGroup(D.km.map((k) => tip(L.circleMarker([k[0], k[1]], {
     pane: 'cm-places', radius: 2.6, color: S.road, weight: 1, fillColor: '#fff', fillOpacity: 1, interactive: false,
   }), String(k[2]), 'cm-km', 'bottom', [0, 2])));
+  const SIDE_OFFSET = {right: [5, 0], left: [-5, 0], top: [0, -4], bottom: [0, 4]};
+  const PLACE_TIPS = [];
   B.places = () => {
     const group = L.featureGroup();
     D.places.forEach((p) => {
@@ -193,9 +122,9 @@ function corridorMapRuntime(map, D) {
         pane: 'cm-places', radius: p.major ? 4.2 : 3.4, weight: p.derived ? 1.6 : 1.2,
         color: p.derived ? S.place : '#fff', fillColor: p.derived ? '#fff' : S.place, fillOpacity: 1,
       });
-      const cls = 'cm-label' + (p.major ? ' cm-major' : ' cm-minor') + (p.derived ? ' cm-derived' : '');
-      const off = {right: [5, 0], left: [-5, 0], top: [0, -4], bottom: [0, 4]}[p.dir] || [5, 0];
-      group.addLayer(tip(withPopup(dot, p.info), p.name, cls, p.dir, off));
+      const cls = 'cm-label' + (p.major ? ' cm-major' : ' cm-minor') + (p.derived ? ' cm-derived' : '') + (p.key ? ' cm-key' : '');
+      group.addLayer(tip(withPopup(dot, p.info), p.name, cls, p.dir, SIDE_OFFSET[p.dir] || SIDE_OFFSET.right));
+      PLACE_TIPS.push({tooltip: dot.getTooltip(), dir: p.dir in SIDE_OFFSET ? p.dir : 'right'});
     });
     return group;
   };
@@ -205,9 +134,9 @@ function corridorMapRuntime(map, D) {
   B.links = () => {
     const group = L.featureGroup();
     D.links.forEach((c) => {
-      const line = L.polyline([c.road, c.border], {pane: 'cm-links', color: S.link, weight: c.min ? 2 : 1.2, dashArray: c.min ? null : '1 4', lineCap: 'round'});
+      const line = L.polyline([c.road, c.border], {pane: 'cm-links', color: S.link, weight: c.min ? 2 : 1.2, dashArray: c.min ? null : D.link_dash, lineCap: 'butt'});
       group.addLayer(withPopup(line, c.info));
-      group.addLayer(label(c.at, c.label, 'cm-dist' + (c.min ? ' cm-min' : ''), 'center'));
+      group.addLayer(revealOnHover(line, label(c.at, c.label, 'cm-dist' + (c.min ? ' cm-min' : ''), 'center')));
       [c.road, c.border].forEach((ll) => group.addLayer(L.circleMarker(ll, noClick({pane: 'cm-links', radius: 2, color: S.link, weight: 1, fillColor: S.link, fillOpacity: 1}))));
     });
     return group;
@@ -235,11 +164,90 @@ function corridorMapRuntime(map, D) {
         const style = {pane: 'cm-checks', color: colour, weight: c.weight || 2.5, dashArray: c.dash || null, lineCap: 'round'};
         const line = c.lane ? new OffsetLine(c.ll, Object.assign({offset: c.lane}, style)) : L.polyline(c.ll, style);
         g.addLayer(withPopup(line, c.info));
-        if (c.label) { g.addLayer(label(c.at, c.label, 'cm-dist', 'center')); }
+        if (c.label) { g.addLayer(revealOnHover(line, label(c.at, c.label, 'cm-dist cm-claim', 'center'))); }
       }
       (c.ticks || []).forEach((ll) => g.addLayer(L.circleMarker(ll, noClick({pane: 'cm-checks', radius: 2.5, color: colour, weight: 1, fillColor: colour, fillOpacity: 1}))));
     });
     return g;
+  };
+
+  // ---- Settlements (GeoNames): small dots; names in Latin and Arabic from a closer zoom. ----
+  function settlementPopup(i) {
+    const T = D.settlements;
+    const shared = (col) => (T[col][i] >= 0 ? T.s[T[col][i]] : '');
+    const box = el('div', 'cm-pop');
+    add(box, 'div', 'cm-pop-kicker', 'Settlement');
+    const title = add(box, 'div', 'cm-pop-title', T.name[i]);
+    if (T.name_ar[i]) {
+      title.appendChild(document.createTextNode(' · '));
+      const ar = add(title, 'span', null, T.name_ar[i]);
+      ar.lang = 'ar';
+      ar.dir = 'rtl';
+    }
+    row(box, 'Population (GeoNames)', T.pop[i] ? T.pop[i].toLocaleString('en') : 'not given');
+    row(box, 'GeoNames feature code', shared('feature_code'));
+    const road = [];
+    if (T.km[i] !== null) { road.push('km ' + T.km[i].toFixed(1) + ' of the M4'); }
+    if (shared('side')) { road.push(shared('side') + ' side'); }
+    road.push(T.inc[i] ? 'inside the corridor' : 'outside the corridor');
+    row(box, 'Along the road', road.join(', '));
+    if (T.bkm[i] !== null) { row(box, 'To the Turkish border', T.bkm[i].toFixed(1) + ' km'); }
+    row(box, 'District, governorate', [shared('district'), shared('governorate')].filter(Boolean).join(', '));
+    const sources = [];
+    if (shared('source')) { sources.push([shared('source'), shared('source_url') || null]); }
+    if (/^[0-9]+$/.test(T.gid[i]) && !shared('source_url')) {
+      sources.push(['GeoNames ' + T.gid[i], 'https://www.geonames.org/' + T.gid[i]]);
+    }
+    row(box, 'Source', sources);
+    return box;
+  }
+  function settlementName(i) {
+    const T = D.settlements;
+    const text = el('span', 'cm-settle-name');
+    add(text, 'span', null, T.name[i]);
+    if (T.name_ar[i]) {
+      const ar = add(text, 'span', 'cm-ar', T.name_ar[i]);
+      ar.lang = 'ar';
+      ar.dir = 'rtl';
+    }
+    return text;
+  }
+  // Names are bound only to the dots in view once the map is close enough: a permanent label for
+  // each of a few thousand villages would make the page slow to open and unreadable.
+  const MAX_SETTLEMENT_NAMES = 400;
+  function labelSettlements(group) {
+    const T = D.settlements;
+    const near = map.getZoom() >= D.settlement_zoom && map.hasLayer(group);
+    const area = map.getBounds().pad(0.1);
+    let named = 0;
+    group.cmDots.forEach((dot, i) => {
+      const want = near && named < MAX_SETTLEMENT_NAMES && area.contains(dot.getLatLng());
+      const has = Boolean(dot.getTooltip());
+      if (want) { named += 1; }
+      if (want && !has) {
+        dot.bindTooltip(settlementName(i), {permanent: true, direction: 'right', className: 'cm-settle', offset: [3, 0], interactive: false, opacity: 1});
+      } else if (!want && has) {
+        dot.unbindTooltip();
+      }
+    });
+    return T.n;
+  }
+  B.settlements = () => {
+    const T = D.settlements;
+    const group = L.featureGroup();
+    group.cmDots = [];
+    for (let i = 0; i < T.n; i++) {
+      const dot = L.circleMarker([T.lat[i], T.lon[i]], {
+        pane: 'cm-settle', radius: 2.2, color: '#fff', weight: 0.8, fillColor: S.uncertainty, fillOpacity: 0.9,
+      });
+      dot.bindPopup(() => settlementPopup(i), POPUP);
+      group.addLayer(dot);
+      group.cmDots.push(dot);
+    }
+    const update = () => labelSettlements(group);
+    group.on('add', () => { map.on('moveend zoomend', update); setTimeout(update, 0); });
+    group.on('remove', () => { map.off('moveend zoomend', update); update(); });
+    return group;
   };
 
   // ---- Events: one group per kind, each event timed. ----
@@ -252,6 +260,16 @@ function corridorMapRuntime(map, D) {
   function eventGroup(key) {
     const group = L.featureGroup();
     group.bindPopup((layer) => infoPopup(layer.options.cmInfo), POPUP);
+    // One reading of the road at a time: a patrol's lane shows while its popup is open.
+    const pin = (e, on) => {
+      const lane = e.layer && e.layer.cmLane;
+      if (!lane) { return; }
+      lane.cmPinned = on;
+      if (on && !group.hasLayer(lane)) { group.addLayer(lane); }
+      if (!on && group.hasLayer(lane) && !lane.cmToday) { group.removeLayer(lane); }
+    };
+    group.on('popupopen', (e) => pin(e, true));
+    group.on('popupclose', (e) => pin(e, false));
     D.events.filter((e) => e.g === key).forEach((e) => {
       // Above any imported cluster: the catalogue is what the map is about.
       const marker = L.marker(e.ll, {icon: eventIcon(key, e.o, false), cmInfo: e.info, keyboard: false, title: '', zIndexOffset: 1000});
@@ -263,8 +281,8 @@ function corridorMapRuntime(map, D) {
         const lane = new OffsetLine(e.line, {
           pane: 'cm-patrols', color: S[key], weight: 4, opacity: 0.6, lineCap: 'butt', offset: e.lane, cmInfo: e.info,
         });
-        group.addLayer(lane);
-        R.timed.push({layer: lane, group: group, r: e.r});
+        marker.cmLane = lane;
+        R.timed.push({layer: lane, group: group, r: e.r, lane: true});
       }
     });
     return group;
@@ -350,14 +368,24 @@ function corridorMapRuntime(map, D) {
     return R.layers[key];
   };
 
+  // The minimap draws from the file only (no tiles): the outlines, the corridor and the road.
   R.minimapLayer = function () {
     const M = D.mini;
+    const land = {stroke: false, fillOpacity: 1};
     return L.layerGroup([
-      L.tileLayer(M.tiles, {attribution: '', maxZoom: 19}),
-      L.polygon(M.syria, noClick({stroke: false, fillColor: S.syria_land, fillOpacity: 0.75})),
+      L.polygon(M.turkey, noClick(Object.assign({fillColor: S.turkey_land}, land))),
+      L.polygon(M.syria, noClick(Object.assign({fillColor: S.syria_land}, land))),
+      L.polygon(M.corridor, noClick({color: S.north_edge, weight: 1, fillColor: S.north_fill, fillOpacity: 0.7})),
       L.polyline(M.border, noClick({color: S.border, weight: 1.2})),
-      L.polyline(M.road, noClick({color: S.patrol_cut, weight: 2})),
+      L.polyline(M.road, noClick({color: S.road, weight: 1.6})),
     ]);
+  };
+  // On a narrow screen the minimap starts folded to its button.
+  R.minimapOptions = function (options) {
+    // The minimap snaps to the main map's zoom steps: with Leaflet's default whole steps it would
+    // round a zoom of 10.5 and, following it back, zoom the main map on its own after load.
+    const mapOptions = Object.assign({}, options.mapOptions, {zoomSnap: map.options.zoomSnap, zoomDelta: map.options.zoomDelta});
+    return Object.assign({}, options, {minimized: narrow(), mapOptions: mapOptions});
   };
 
   // ---- Time: step through the dates; the events up to the chosen date are drawn. ----
@@ -373,7 +401,8 @@ function corridorMapRuntime(map, D) {
     let count = 0;
     let today = 0;
     R.timed.forEach((t) => {
-      const on = shown(t.r, idx);
+      if (t.lane) { t.layer.cmToday = idx < ALL && t.r === idx; }
+      const on = t.lane ? t.layer.cmToday || Boolean(t.layer.cmPinned) : shown(t.r, idx);
       const has = t.group.hasLayer(t.layer);
       if (on && !has) { t.group.addLayer(t.layer); } else if (!on && has) { t.group.removeLayer(t.layer); }
       if (t.layer instanceof L.Marker) {
@@ -443,11 +472,15 @@ function corridorMapRuntime(map, D) {
       const node = document.getElementById(D.ids.legend);
       node.hidden = false;
       const toggle = node.querySelector('.cm-leg-toggle');
-      toggle.addEventListener('click', () => {
-        const collapsed = node.classList.toggle('cm-collapsed');
-        toggle.textContent = collapsed ? '+' : '−';
+      const fold = (collapsed) => {
+        node.classList.toggle('cm-collapsed', collapsed);
+        toggle.textContent = collapsed ? 'Legend' : '−';
         toggle.setAttribute('aria-expanded', String(!collapsed));
-      });
+        toggle.title = collapsed ? 'Show the legend' : 'Fold the legend to a button';
+      };
+      fold(narrow());
+      toggle.addEventListener('click', () => { fold(!node.classList.contains('cm-collapsed')); relayout(); });
+      node.querySelectorAll('details').forEach((d) => d.addEventListener('toggle', relayout));
       L.DomEvent.disableClickPropagation(node);
       L.DomEvent.disableScrollPropagation(node);
       return node;
@@ -457,7 +490,8 @@ function corridorMapRuntime(map, D) {
     options: {position: 'topleft'},
     onAdd: function () {
       const box = el('details', 'cm-elsewhere');
-      add(box, 'summary', null, D.elsewhere.title);
+      add(box, 'summary', null, narrow() ? D.elsewhere.short : D.elsewhere.title);
+      box.addEventListener('toggle', relayout);
       add(box, 'div', 'cm-leg-note', D.elsewhere.note);
       const list = add(box, 'ul');
       D.elsewhere.items.forEach((item) => {
@@ -474,17 +508,37 @@ function corridorMapRuntime(map, D) {
 
   function zoomClass() {
     const z = map.getZoom();
-    map.getContainer().classList.toggle('cm-z-lo', z < 9.5);
+    const box = map.getContainer();
+    box.classList.toggle('cm-z-lo', z < 9.5);
+    // Village names appear from this zoom on.
+    box.classList.toggle('cm-z-near', z >= D.settlement_zoom);
+    box.classList.toggle('cm-narrow', narrow());
   }
 
+  // ---- Layout (layout.js): label hierarchy, the legend's fit, the basemap notice. ----
+  const layout = corridorMapLayout(map, D, PLACE_TIPS, SIDE_OFFSET);
+  const relayout = layout.relayout;
+  R.relayout = layout.now;
+
   R.finish = function () {
+    landFills.addTo(map);
     new Legend().addTo(map);
     if (D.elsewhere.items.length) { new Elsewhere().addTo(map); }
     new TimeControl().addTo(map);
     map.attributionControl.addAttribution(D.attribution);
-    map.on('zoomend', zoomClass);
+    layout.basemaps();
+    const layersControl = map.getContainer().querySelector('.leaflet-control-layers');
+    if (layersControl) {
+      layersControl.addEventListener('mouseenter', relayout);
+      layersControl.addEventListener('mouseleave', relayout);
+      layersControl.addEventListener('click', relayout);
+    }
+    map.on('zoomend resize', zoomClass);
+    map.on('zoomend moveend resize overlayadd overlayremove', relayout);
     zoomClass();
     applyTime(ALL);
+    layout.foldToFit();
+    R.relayout();
   };
   return R;
 }

@@ -50,7 +50,13 @@ PALETTE: dict[str, str] = {
     "contradicted": "#c2185b",
     "partly": "#a6611a",
     "unchecked": "#8c8c8c",
+    # Claims at one place disagree: black round dots (the road-border links are grey dashes).
+    "mixed": "#000000",
 }
+
+#: Dashes of the thin road-to-border links; claims are drawn in round dots (``CLAIM_DASH``).
+LINK_DASH = "5 3"
+CLAIM_DASH = "1 4"
 
 #: Dash patterns of the road by how sure its modelled course is (``route.CONFIDENCE``).
 ROAD_DASH: dict[str, str | None] = {"high": None, "user": None, "medium": "9 5", "low": "2 6"}
@@ -61,6 +67,7 @@ PANES: tuple[str, ...] = (
     "cm-corridor",
     "cm-judge",
     "cm-outline",
+    "cm-settle",
     "cm-uncert",
     "cm-links",
     "cm-border",
@@ -136,16 +143,20 @@ def _css_template() -> str:
     return _package_text("map.css")
 
 
+#: The page's script files, in the order they go into the page: helpers first, the runtime last.
+_SCRIPTS = ("dom.js", "layout.js", "runtime.js")
+
+
 @functools.cache
 def runtime_js() -> str:
-    """The script that draws the map (``runtime.js``).
+    """The script that draws the map (``dom.js``, ``layout.js`` and ``runtime.js``, in that order).
 
     It defines ``corridorMapRuntime(map, data)``, which the page calls once with the Leaflet map
     and the parsed JSON data block; the returned object hands each layer to folium's layer code
     (``layer(key)``), the minimap's layer, and adds the legend, the time control and the panel of
     far-away events (``finish()``).
     """
-    return _package_text("runtime.js")
+    return "".join(_package_text(name) for name in _SCRIPTS)
 
 
 def css(map_id: str) -> str:
