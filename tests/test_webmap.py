@@ -189,7 +189,8 @@ def test_layer_menu_lists_every_layer_once(html, layers):
     assert "30 km from the border (25–35 km band)" in names
     assert f"Attacks ({(in_area['kind'] == 'attack').sum()})" in names
     # 17 overlays, and the villages when the layers carry settlements.
-    with_villages = len(getattr(layers, "settlements", None) or []) > 0
+    settlements = getattr(layers, "settlements", None)
+    with_villages = settlements is not None and len(settlements) > 0
     assert len(names) == len(set(names)) == 17 + with_villages
     bases = re.search(r"base_layers :\s*\{(.*?)\},", html, re.DOTALL).group(1)
     assert [json.loads(n) for n in re.findall(r'("[^"]*")\s*:', bases)] == [
@@ -678,4 +679,6 @@ def test_settlements_go_in_as_columns_and_their_sources_stay_inert(layers):
     assert facts["settlements"] == 3
     assert any(key == "settlements" for key, _name, _shown in layer_list)
     # Without settlements nothing of them is drawn.
-    assert map_data(layers)[0]["settlements"] == {"n": 0}
+    without = type(layers)(**vars(layers))
+    without.settlements = None
+    assert map_data(without)[0]["settlements"] == {"n": 0}
