@@ -68,7 +68,7 @@ def build(
         out,
         section=section,
         half_width_km=width,
-        route_file=route,
+        route=route,
         events=events or [],
         strict=strict,
         progress=lambda message: typer.echo(f"  ... {message}", err=True),
@@ -101,7 +101,7 @@ def check(
     from corridor.pipeline import check as run_check
 
     width = _positive_km(half_width_km)
-    result = run_check(out, section=section, half_width_km=width, route_file=route)
+    result = run_check(out, section=section, half_width_km=width, route=route)
     for claim in result.claims:
         if claim.verdict in {"contradicted", "partly"}:
             typer.echo(f"  {claim.verdict:12s} {claim.outlet}: {claim.claim}")
