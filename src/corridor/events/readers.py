@@ -120,7 +120,7 @@ def _read_text(path: Path) -> str:
         raw = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read the file ({exc.strerror or exc})", file=str(path)) from None
-    if not raw.strip():
+    if not raw or raw.isspace():  # (strip() would copy the whole file)
         raise InputError("the file is empty", file=str(path))
     if b"\x00" in raw[:65536]:
         raise InputError("this is a binary file, not CSV or GeoJSON text", file=str(path))
@@ -166,7 +166,7 @@ def read_events(
     if text.lstrip().startswith("{"):
         result = _read_geojson(path, text, area)
     else:
-        header = next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])
+        header = _header(text)
         columns = {h.strip().lower() for h in header}
         acled = {"event_id_cnty", "event_date"} <= columns or {
             "event_date",
@@ -196,6 +196,12 @@ def read_events(
     return result
 
 
+def _header(text: str) -> list[str]:
+    """The first line's fields (found without splitting, i.e. copying, the whole text)."""
+    end = text.find("\n")
+    return next(csv.reader(io.StringIO(text if end < 0 else text[:end])), [])
+
+
 def _column_names(header: list[str]) -> list[str]:
     """The header's names, repeated ones numbered as pandas does (``notes``, ``notes.1``)."""
     seen: dict[str, int] = {}
@@ -222,7 +228,7 @@ def _read_csv(
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    header = next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])
+    header = _header(text)
     names = _column_names([h.strip() for h in header])
     keep = [n for n, h in zip(names, header, strict=True) if usecols is None or usecols(h)]
     rejected: list[Rejection] = []
@@ -277,7 +283,11 @@ def _kinds(values: pd.Series) -> pd.Series:
 def _ids(values: pd.Series, path: Path, rows: pd.Series) -> pd.Series:
     """The rows' own ids, or ``FILE-STEM:ROW`` where a row has none."""
     ids = values.astype("object").where(values.notna(), "").astype(str)
-    return ids.where(ids.str.strip() != "", path.stem + ":" + rows.astype(str))
+    blank = (ids.str.strip() == "").to_numpy(dtype=bool)
+    if blank.any():  # only those rows get a made-up id
+        ids = ids.astype(object)
+        ids[blank] = path.stem + ":" + rows[blank].astype(str)
+    return ids
 
 
 class _Checker:
@@ -296,8 +306,34 @@ class _Checker:
         self.good &= ~bad
 
 
+def _distinct(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """Each row's code and the distinct values: event files repeat dates and places a great deal, so
+    parsing each distinct value once (about 10,000 of 200,000 ACLED rows) is what makes them fast."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return codes, pd.Series(np.asarray(uniques, dtype=object), dtype=object)
+
+
+def _numbers(values: pd.Series) -> np.ndarray:
+    """Text as floats (NaN where it is not a number), each distinct text parsed once."""
+    codes, uniques = _distinct(values)
+    return pd.to_numeric(uniques, errors="coerce").to_numpy(dtype=float)[codes]
+
+
 def _parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """ISO (YYYY-MM-DD, YYYY-MM, YYYY) or ACLED's "14 July 2020"; returns ISO text and precision."""
+    """ISO (YYYY-MM-DD, YYYY-MM, YYYY) or ACLED's "14 July 2020"; returns ISO text and precision.
+
+    Each distinct text is parsed once.
+    """
+    codes, uniques = _distinct(values)
+    iso, precision = _parse_each_date(uniques)
+    out = [
+        pd.Series(v.to_numpy(dtype=object)[codes], index=values.index, dtype="object")
+        for v in (iso, precision)
+    ]
+    return out[0], out[1]
+
+
+def _parse_each_date(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     text = values.fillna("").astype(str).str.strip()
     iso = pd.Series(pd.NA, index=text.index, dtype="object")
     precision = pd.Series(pd.NA, index=text.index, dtype="object")
@@ -321,8 +357,8 @@ def _parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 def _check_coordinates(
     check: _Checker, lat_text: pd.Series, lon_text: pd.Series, *, required: bool, area: _Area
 ) -> tuple[np.ndarray, np.ndarray]:
-    lat = pd.to_numeric(lat_text, errors="coerce").to_numpy(dtype=float, copy=True)
-    lon = pd.to_numeric(lon_text, errors="coerce").to_numpy(dtype=float, copy=True)
+    lat = _numbers(lat_text)
+    lon = _numbers(lon_text)
     blank_lat = (lat_text.fillna("").astype(str).str.strip() == "").to_numpy()
     blank_lon = (lon_text.fillna("").astype(str).str.strip() == "").to_numpy()
     if required:
@@ -403,7 +439,9 @@ def _read_acled(
     )
     for name in ACLED_FIELDS:
         table[name] = frame[name] if name in frame.columns else pd.NA
-    table["fatalities"] = pd.to_numeric(table["fatalities"], errors="coerce").astype("Int64")
+    table["fatalities"] = pd.Series(_numbers(table["fatalities"]), index=table.index).astype(
+        "Int64"
+    )
     return ImportResult(
         str(path),
         "acled",
