@@ -132,7 +132,7 @@ def raw_days(raw: pd.DataFrame) -> pd.Series:
 def inside_while_in_force(raw: pd.DataFrame) -> pd.Series:
     """From the raw file, without the library's tagging: the whole uncertainty circle inside the
     corridor (drawn with shapely), and the whole date span within the period of arrangement.json."""
-    union = to_metric(corridor.load().corridor.set_index("side").geometry["union"])
+    union = to_metric(corridor.load().corridor_union.geometry.iloc[0])
     x, y = lonlat_to_xy(raw.longitude.to_numpy(), raw.latitude.to_numpy())
     radius = raw.geo_precision.map({1: 2_000, 2: 10_000, 3: 25_000}).to_numpy()
     whole = [union.contains(Point(a, b).buffer(r)) for a, b, r in zip(x, y, radius, strict=True)]
