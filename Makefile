@@ -2,7 +2,10 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# `make run` installs what the build needs (`pip install -e .`); the tests', notebook's and
+# benchmarks' tools come on top with the first target that needs them (`.[test]`).
+RUN_STAMP := $(VENV)/.installed-run
+STAMP := $(VENV)/.installed-test
 OUT ?= outputs
 
 .PHONY: run test lint format bench screenshot qgis-screenshot browser qgis clean
@@ -12,11 +15,15 @@ $(BIN)/python:
 	$(BIN)/pip install --quiet --upgrade pip
 
 # Re-install when the project's metadata changes; the package itself is editable.
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
 	touch $@
 
-run: $(STAMP)
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(RUN_STAMP)
+
+run: $(RUN_STAMP)
 	$(BIN)/corridor build --out $(OUT)
 	@echo "Outputs are in $(OUT)/ (open $(OUT)/map.html in a browser)."
 

@@ -101,9 +101,11 @@ def test_load_matches_the_files(out):
     on_disk = gpd.read_file(out / "places.geojson")
     assert list(layers.places.id) == list(on_disk.id)
     assert list(layers.places.border_km) == pytest.approx(list(on_disk.border_km))
-    assert list(layers.corridor.area_km2) == pytest.approx(
-        list(gpd.read_file(out / "corridor.geojson").area_km2)
-    )
+    # corridor.geojson keeps every part (north, south, union, cut); load() splits them.
+    on_disk = gpd.read_file(out / "corridor.geojson").set_index("side")
+    assert list(on_disk.index) == ["north", "south", "union", "cut"]
+    for frame in (layers.corridor, layers.corridor_union, layers.corridor_cut):
+        assert list(frame.area_km2) == pytest.approx(list(on_disk.loc[frame.side, "area_km2"]))
 
 
 def test_failed_build_leaves_previous_outputs_untouched(out, tmp_path):

@@ -139,7 +139,7 @@ def test_thirty_km_holds_only_in_places(by_id, model):
     assert r.verdict == "partly"
     # Same stretches as the border module's own verdict on "about 30 km".
     assert r.where["chainage_km"] == [
-        [s["km_from"], s["km_to"]] for s in model.border_check.verdict["holds_on"]
+        [s["km_from"], s["km_to"]] for s in model.border_check.verdict_details["holds_on"]
     ]
     lo, hi = r.model["value"]
     assert lo == pytest.approx(model.border_check.m4_min_km, abs=0.02)
@@ -442,7 +442,7 @@ def test_where_features_for_the_map(results, model):
     assert {"002-border-30km", "004-six-km-wide", "ref-tronba-west-of-saraqib"} <= set(ids)
     stretches = ids["002-border-30km"]["geometry"]
     assert stretches["type"] == "MultiLineString"
-    assert len(stretches["coordinates"]) == len(model.border_check.verdict["holds_on"])
+    assert len(stretches["coordinates"]) == len(model.border_check.verdict_details["holds_on"])
     lines = [
         line
         for f in fc["features"]

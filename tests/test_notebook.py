@@ -76,10 +76,10 @@ def test_every_plot_is_drawn(executed):
 
 
 @pytest.mark.slow
-def test_corridor_table_shows_both_halves_and_the_cut(executed):
+def test_corridor_table_shows_both_halves(executed):
     (html,) = outputs(executed["corridor"], "text/html")
     expected = corridor.load().corridor
-    assert list(expected.side) == ["north", "south", "union", "cut"]
+    assert list(expected.side) == ["north", "south"]  # the halves only: their areas add up
     for side, area in zip(expected.side, expected.area_km2, strict=True):
         assert f"<td>{side}</td>" in html
         assert f"{area:.3f}" in html
@@ -112,8 +112,9 @@ def test_in_corridor_count_is_what_the_polygons_contain(executed):
     """The count the notebook prints agrees with a plain point-in-polygon test on the raw file."""
     raw = pd.read_csv(EXAMPLE)
     points = gpd.GeoSeries(gpd.points_from_xy(raw.longitude, raw.latitude), crs="EPSG:4326")
-    halves = corridor.load().corridor.set_index("side").geometry
-    inside = int(points.within(halves["union"]).sum())
+    layers = corridor.load()
+    halves = layers.corridor.set_index("side").geometry
+    inside = int(points.within(layers.corridor_union.geometry.iloc[0]).sum())
     north = int(points.within(halves["north"]).sum())
     assert 0 < north < inside  # the example must have something on each side to show
     kept = len(raw) - len(corridor.load(events=[EXAMPLE]).rejected)
@@ -131,7 +132,7 @@ def raw_days(raw: pd.DataFrame) -> pd.Series:
 def inside_while_in_force(raw: pd.DataFrame) -> pd.Series:
     """From the raw file, without the library's tagging: the whole uncertainty circle inside the
     corridor (drawn with shapely), and the whole date span within the period of arrangement.json."""
-    union = to_metric(corridor.load().corridor.set_index("side").geometry["union"])
+    union = to_metric(corridor.load().corridor_union.geometry.iloc[0])
     x, y = lonlat_to_xy(raw.longitude.to_numpy(), raw.latitude.to_numpy())
     radius = raw.geo_precision.map({1: 2_000, 2: 10_000, 3: 25_000}).to_numpy()
     whole = [union.contains(Point(a, b).buffer(r)) for a, b, r in zip(x, y, radius, strict=True)]

@@ -50,7 +50,7 @@ def builds(tmp_path_factory, files):
     out = {}
     for name, (path, _) in files.items():
         folder = tmp_path_factory.mktemp(f"build-{name}")
-        out[name] = (folder, corridor.build(folder, route_file=path))
+        out[name] = (folder, corridor.build(folder, route=path))
     return out
 
 

@@ -35,10 +35,10 @@ def test_headline_numbers_match_the_model(model):
         b.clipped_km2, abs=0.05
     )
     assert number(r"holds on \*\*(\d+)%\*\* of the road") == pytest.approx(
-        b.verdict["share_of_road"] * 100, abs=0.5
+        b.verdict_details["share_of_road"] * 100, abs=0.5
     )
     assert number(r"and (\d+)% of the patrol section") == pytest.approx(
-        b.verdict["share_of_section"] * 100, abs=0.5
+        b.verdict_details["share_of_section"] * 100, abs=0.5
     )
 
 
@@ -76,3 +76,43 @@ def test_road_check_figures_match_the_model(model):
     assert number(r"Tronba to Ain al-Hawr,\s+measures ([\d.]+) km") == pytest.approx(
         model.section.length_km, abs=0.05
     )
+
+
+def python_examples() -> list[str]:
+    return re.findall(r"```python\n(.*?)```", README, flags=re.DOTALL)
+
+
+def test_readme_has_python_examples():
+    assert len(python_examples()) >= 2
+
+
+@pytest.mark.parametrize("index", range(len(python_examples())))
+def test_python_example_runs_as_written(index, tmp_path):
+    """Each ```python block of the README runs, unchanged, from a checkout's top folder.
+
+    It runs in a copy of the files it names (so a build writes into the test's folder, not the
+    checkout's outputs/) and in a fresh interpreter, as a user would paste it.
+    """
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    code = python_examples()[index]
+    root = Path(__file__).resolve().parents[1]
+    for name in re.findall(r"\"((?:notebooks|geodata|seeds)/[^\"]+)\"", code):
+        assert (root / name).is_file(), f"the README names {name}, which does not exist"
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(root / name, tmp_path / name)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "MPLBACKEND": "Agg"},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and "Warning" not in result.stderr
+    if "corridor.build(" in code:
+        assert (tmp_path / "outputs" / "events.geojson").is_file()

@@ -72,7 +72,7 @@ def test_ranges_hold_the_value_and_move_the_right_way(model, offsets):
     # Towards Turkey, more of the buffer falls outside Syria.
     assert r["corridor_clipped_km2"][1] > b.clipped_km2 + 1
     lo, hi = r["claim_30km"]["share_of_road_range"]
-    assert lo <= b.verdict["share_of_road"] <= hi
+    assert lo <= b.verdict_details["share_of_road"] <= hi
 
 
 def test_a_road_from_a_file_carries_the_file_s_small_uncertainty(tmp_path, model):

@@ -323,7 +323,7 @@ def test_road_colour_agrees_with_the_border_distance(data, layers):
         assert ((dist >= lo - 0.01) & (dist <= hi + 0.01)).all(), run["cls"]
     assert total == pytest.approx(layers.model.route.length_km, abs=0.05)
     held = [r for r in data["judge"] if r["cls"] == "holds"]
-    assert len(held) == len(check.verdict["holds_on"])
+    assert len(held) == len(check.verdict_details["holds_on"])
 
 
 def test_thirty_km_line_is_thirty_km_from_the_border(data, layers):

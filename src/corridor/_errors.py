@@ -42,3 +42,10 @@ class UnknownPlaceError(InputError, LookupError):
 
 class OutputError(CorridorError, OSError):
     """The output folder cannot be written."""
+
+
+class OptionError(InputError, TypeError):
+    """An option of ``corridor.load`` / ``corridor.build`` given as the wrong type of value.
+
+    It is also a :class:`TypeError`, so code that catches the usual Python error keeps working.
+    """

@@ -1,18 +1,22 @@
 """The ``corridor`` command: a thin layer that parses options, calls the library and sets the exit code.
 
 Every error the user can act on is a :class:`corridor._errors.CorridorError`; it is printed as one line
-on stderr with exit code 2, never as a traceback.
+on stderr with exit code 2, never as a traceback. Output survives any console: text a narrow code page
+cannot show (Arabic spellings on cp1252) is replaced, not fatal, and a reader that stops early
+(``corridor build | head -1``) ends the command quietly with exit code 0.
 """
 
 from __future__ import annotations
 
 import math
+import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
+from corridor import __version__
 from corridor._errors import CorridorError, InputError
 
 app = typer.Typer(
@@ -21,6 +25,59 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     help="Model and map the M4 security corridor in Idlib (Russia–Turkey protocol, 5 March 2020).",
 )
+
+
+def _reader_gone(stream: object) -> NoReturn:
+    """The reader closed the pipe: what it read was all it wanted, so stop quietly with exit 0.
+
+    The stream is pointed at the null device, so that Python's last flush at exit cannot fail again
+    and print "Exception ignored".
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())  # type: ignore[attr-defined]
+    except (OSError, ValueError, AttributeError):
+        pass
+    raise typer.Exit(0)
+
+
+def say(text: str = "", *, err: bool = False) -> None:
+    """Print a line to stdout (or stderr); a closed pipe ends the command quietly."""
+    try:
+        typer.echo(text, err=err)
+    except BrokenPipeError:
+        _reader_gone(sys.stderr if err else sys.stdout)
+
+
+def tolerant_console() -> None:
+    """Let stdout and stderr replace what their encoding cannot show instead of raising.
+
+    A Windows console redirected to a file, or ``PYTHONIOENCODING=cp1252``, encodes with a code page
+    that has no Arabic letters; a place's Arabic spelling then prints as ``?`` rather than ending the
+    command in a ``UnicodeEncodeError``.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        say(f"corridor {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Model and map the M4 security corridor in Idlib (Russia–Turkey protocol, 5 March 2020)."""
 
 
 def _positive_km(text: str) -> float:
@@ -68,23 +125,23 @@ def build(
         out,
         section=section,
         half_width_km=width,
-        route_file=route,
+        route=route,
         events=events or [],
         strict=strict,
-        progress=lambda message: typer.echo(f"  ... {message}", err=True),
+        progress=lambda message: say(f"  ... {message}", err=True),
     )
-    typer.echo(border_report(result.model))
-    typer.echo("")
-    typer.echo(road_report(result.model))
-    typer.echo(settlements_report(result.model))
-    typer.echo("")
-    typer.echo(events_report(result.events, result.imports))
-    typer.echo("")
-    typer.echo(summary_line(result.claims))
-    typer.echo("")
-    typer.echo(f"Wrote {len(result.files)} files to {result.out_dir}/:")
+    say(border_report(result.model))
+    say("")
+    say(road_report(result.model))
+    say(settlements_report(result.model))
+    say("")
+    say(events_report(result.events, result.imports))
+    say("")
+    say(summary_line(result.claims))
+    say("")
+    say(f"Wrote {len(result.files)} files to {result.out_dir}/:")
     for path in result.files:
-        typer.echo(f"  {path.name}")
+        say(f"  {path.name}")
 
 
 @app.command()
@@ -101,12 +158,12 @@ def check(
     from corridor.pipeline import check as run_check
 
     width = _positive_km(half_width_km)
-    result = run_check(out, section=section, half_width_km=width, route_file=route)
+    result = run_check(out, section=section, half_width_km=width, route=route)
     for claim in result.claims:
         if claim.verdict in {"contradicted", "partly"}:
-            typer.echo(f"  {claim.verdict:12s} {claim.outlet}: {claim.claim}")
-    typer.echo(summary_line(result.claims))
-    typer.echo(f"Wrote {', '.join(p.name for p in result.files)} to {result.out_dir}/")
+            say(f"  {claim.verdict:12s} {claim.outlet}: {claim.claim}")
+    say(summary_line(result.claims))
+    say(f"Wrote {', '.join(p.name for p in result.files)} to {result.out_dir}/")
 
 
 @app.command()
@@ -118,13 +175,13 @@ def place(name: Annotated[str, typer.Argument(help="A place name, in any spellin
 
     registry = load_gazetteer()
     p = locate_derived(registry, route_from_places(registry)).find(name)
-    typer.echo(f"{p.name} ({p.id}): {p.lat:.5f} N, {p.lon:.5f} E, ±{p.uncertainty_m:g} m")
-    typer.echo(f"  spellings: {', '.join(p.names)}")
-    typer.echo(f"  source: {p.source} {p.source_url}".rstrip())
+    say(f"{p.name} ({p.id}): {p.lat:.5f} N, {p.lon:.5f} E, ±{p.uncertainty_m:g} m")
+    say(f"  spellings: {', '.join(p.names)}")
+    say(f"  source: {p.source} {p.source_url}".rstrip())
     if p.derivation:
-        typer.echo(f"  derived: {p.derivation}")
+        say(f"  derived: {p.derivation}")
     for gid, km in p.alternatives:
-        typer.echo(f"  not to be confused with: GeoNames {gid}, {km:g} km away")
+        say(f"  not to be confused with: GeoNames {gid}, {km:g} km away")
 
 
 @app.command()
@@ -144,11 +201,11 @@ def places(
     off = [m for m in matches if not m.within]
     for m in matches:
         mark = "ok" if m.within else "OFF"
-        typer.echo(
+        say(
             f"  {mark:3s} {m.place_id:18s} GeoNames {m.geonames_id:<9d} {m.distance_m:8.0f} m "
             f"(stated ±{m.uncertainty_m:g} m)"
         )
-    typer.echo(f"{len(matches)} places measured against {gazetteer}; {len(off)} off.")
+    say(f"{len(matches)} places measured against {gazetteer}; {len(off)} off.")
     if off:
         raise typer.Exit(1)
 
@@ -156,8 +213,9 @@ def places(
 def main() -> None:
     """Entry point: run the app, turning project errors into one-line messages with exit code 2."""
     # typer reports its own usage errors (unknown option, missing argument) with exit code 2.
+    tolerant_console()
     try:
         app()
     except CorridorError as exc:
-        typer.echo(f"corridor: error: {exc}", err=True)
+        say(f"corridor: error: {exc}", err=True)
         sys.exit(2)

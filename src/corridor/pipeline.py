@@ -25,6 +25,7 @@ from corridor.export.text import csv_text, json_text
 from corridor.geo.buffer import DEFAULT_HALF_WIDTH_KM, DEFAULT_SECTION
 from corridor.geo.model import Model, compute
 from corridor.geo.road_check import road_check_document
+from corridor.options import Options, PathLike, check_options, check_path
 
 #: The output files, in the order they are listed to the user. Downstream users rely on these names.
 OUTPUT_FILES = (
@@ -113,12 +114,19 @@ def rejected_table(imports: Sequence[ImportResult]) -> pd.DataFrame:
 
 
 def frames(model: Model, imports: Sequence[ImportResult] = ()) -> SimpleNamespace:
-    """The model's layers as GeoDataFrames in EPSG:4326 (``places``, ``route``, ``corridor``, …)."""
+    """The model's layers as GeoDataFrames in EPSG:4326 (``places``, ``route``, ``corridor``, …).
+
+    ``corridor`` holds the two halves only (so that its areas add up to the corridor's);
+    ``corridor_union`` and ``corridor_cut`` are frames of their own.
+    """
     events, patrols = event_frames(model, imports)
+    parts = layers.corridor_frame(model)
     return SimpleNamespace(
         places=layers.places_frame(model),
         route=layers.route_frame(model),
-        corridor=layers.corridor_frame(model),
+        corridor=_rows(parts, "north", "south"),
+        corridor_union=_rows(parts, "union"),
+        corridor_cut=_rows(parts, "cut"),
         border=layers.border_frame(model),
         profile=layers.profile_frame(model),
         settlements=layers.settlements_frame(model),
@@ -128,6 +136,16 @@ def frames(model: Model, imports: Sequence[ImportResult] = ()) -> SimpleNamespac
         patrols=patrols,
         rejected=rejected_table(imports),
     )
+
+
+def _rows(frame: gpd.GeoDataFrame, *sides: str) -> gpd.GeoDataFrame:
+    return frame[frame["side"].isin(sides)].reset_index(drop=True)
+
+
+def corridor_parts(f: SimpleNamespace) -> gpd.GeoDataFrame:
+    """North, south, union and cut as one frame: what ``corridor.geojson`` and the GeoPackage hold."""
+    parts = [f.corridor, f.corridor_union, *([f.corridor_cut] if len(f.corridor_cut) else [])]
+    return pd.concat(parts, ignore_index=True)
 
 
 def border_check_document(model: Model) -> dict:
@@ -180,7 +198,7 @@ def render(
         (stage / name).write_text(text, encoding="utf-8")
     geojson = {
         "m4.geojson": f.route,
-        "corridor.geojson": f.corridor,
+        "corridor.geojson": corridor_parts(f),
         "places.geojson": f.places,
         "border.geojson": f.border,
         "settlements.geojson": f.settlements,
@@ -193,7 +211,7 @@ def render(
     gpkg_layers = {
         "places": f.places,
         "m4": f.route,
-        "corridor": f.corridor,
+        "corridor": corridor_parts(f),
         "border": f.border,
         "settlements": f.settlements,
         "events": f.events,
@@ -213,22 +231,59 @@ def render(
 
 
 def build(
-    out: Path | str = "outputs",
+    out: PathLike = "outputs",
     *,
     section: str | tuple[str, str] = DEFAULT_SECTION,
     half_width_km: float = DEFAULT_HALF_WIDTH_KM,
-    route_file: Path | str | None = None,
-    events: Sequence[Path | str] = (),
+    route: PathLike | None = None,
+    events: PathLike | Sequence[PathLike] = (),
     strict: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> BuildResult:
-    """Compute the corridor and write all outputs into ``out`` (what ``corridor build`` does).
+    """Compute the corridor and write every output into ``out`` (what ``corridor build`` does).
 
     The model and every layer are computed before anything is written; the files are then staged and
-    moved into place together, so a failure at any point leaves the previous outputs untouched.
+    swapped into place as a set, so a failure at any point leaves the previous outputs whole.
+
+    Parameters
+    ----------
+    out
+        Folder to write the outputs into (created if missing).
+    section
+        The stretch of road to buffer: ``"FROM:TO"`` with any spelling of two places, a pair of names,
+        or ``"whole"`` for Latakia to Aleppo. Default: Tronba to Ain al-Hawr, the protocol's patrol
+        route.
+    half_width_km
+        Depth of the corridor on each side of the road, in km (a number). Default 6, the protocol's.
+    route
+        A GeoJSON line of the real road (e.g. an OpenStreetMap export) to use instead of the line
+        through named places.
+    events
+        Your events: one path, or a list of paths, to ACLED exports, plain CSV files or GeoJSON
+        points.
+    strict
+        If true, any bad row in ``events`` is an error (nothing is written) instead of being reported
+        in ``rejected_events.csv`` and left out.
+    progress
+        Called with a short message while large event files are read.
+
+    Returns
+    -------
+    BuildResult
+        The model, the files written, the import results, the tagged events and the claims.
+
+    Raises
+    ------
+    corridor.CorridorError
+        Bad input (an :class:`~corridor.InputError`, or an :class:`~corridor.OptionError` for a value
+        of the wrong type) or an output folder that cannot be written.
     """
-    model = compute(section=section, half_width_km=half_width_km, route_file=route_file)
-    imports = read_imports(model, events, strict=strict, progress=progress)
+    opts = check_options(
+        section=section, half_width_km=half_width_km, route=route, events=events, strict=strict
+    )
+    out = check_path(out, "out")
+    model = _compute(opts)
+    imports = read_imports(model, opts.events, strict=opts.strict, progress=progress)
     f = frames(model, imports)
     claims = check_claims(model)
     out_dir = Path(out)
@@ -245,14 +300,19 @@ def build(
 
 
 def check(
-    out: Path | str = "outputs",
+    out: PathLike = "outputs",
     *,
     section: str | tuple[str, str] = DEFAULT_SECTION,
     half_width_km: float = DEFAULT_HALF_WIDTH_KM,
-    route_file: Path | str | None = None,
+    route: PathLike | None = None,
 ) -> BuildResult:
-    """Check every seed claim against the model and write ``claims.json`` and ``claims.md`` only."""
-    model = compute(section=section, half_width_km=half_width_km, route_file=route_file)
+    """Check every seed claim against the model and write ``claims.json`` and ``claims.md`` only.
+
+    ``out``, ``section``, ``half_width_km`` and ``route`` are as for :func:`build`.
+    """
+    opts = check_options(section=section, half_width_km=half_width_km, route=route)
+    out = check_path(out, "out")
+    model = _compute(opts)
     claims = check_claims(model)
     out_dir = Path(out)
     with staged(out_dir) as stage:
@@ -267,22 +327,57 @@ def load(
     *,
     section: str | tuple[str, str] = DEFAULT_SECTION,
     half_width_km: float = DEFAULT_HALF_WIDTH_KM,
-    route_file: Path | str | None = None,
-    events: Sequence[Path | str] = (),
+    route: PathLike | None = None,
+    events: PathLike | Sequence[PathLike] = (),
+    strict: bool = False,
 ) -> SimpleNamespace:
     """Return the layers as GeoDataFrames (EPSG:4326) without writing or reading any build output.
 
-    The namespace has ``places``, ``route``, ``corridor``, ``border``, ``settlements``, ``events``,
-    ``patrols`` (GeoDataFrames), ``profile``, ``settlements_in_corridor``, ``corridor_admin`` and
-    ``rejected`` (DataFrames), ``imports`` (one result per file in ``events``) and ``model``
-    (everything computed, for the curious).
+    Parameters
+    ----------
+    section
+        The stretch of road to buffer: ``"FROM:TO"`` with any spelling of two places, a pair of names,
+        or ``"whole"`` for Latakia to Aleppo. Default: Tronba to Ain al-Hawr.
+    half_width_km
+        Depth of the corridor on each side of the road, in km (a number). Default 6.
+    route
+        A GeoJSON line of the real road to use instead of the line through named places.
+    events
+        One path, or a list of paths, to your event files (ACLED export, plain CSV, GeoJSON points).
+    strict
+        If true, any bad row in ``events`` is an error instead of being left out and listed in
+        ``rejected``.
+
+    Returns
+    -------
+    types.SimpleNamespace
+        ``places``, ``route``, ``settlements``, ``events`` (catalogue and imported, tagged),
+        ``patrols``, ``border`` (GeoDataFrames); ``corridor``: the north and south halves only, so ``corridor.plot()`` draws
+        the corridor and ``corridor.area_km2.sum()`` is its area; ``corridor_union`` (the halves as one
+        polygon) and ``corridor_cut`` (the part outside Syria that was cut off; no rows when nothing
+        was); ``profile``, ``settlements_in_corridor``, ``corridor_admin`` and ``rejected``
+        (DataFrames); ``imports`` (one result per file in
+        ``events``) and ``model`` (everything computed, for the curious).
+
+    Raises
+    ------
+    corridor.CorridorError
+        Bad input: an :class:`~corridor.InputError`, or an :class:`~corridor.OptionError` for a value
+        of the wrong type (e.g. ``half_width_km="6"``).
     """
-    model = compute(section=section, half_width_km=half_width_km, route_file=route_file)
-    imports = read_imports(model, events)
+    opts = check_options(
+        section=section, half_width_km=half_width_km, route=route, events=events, strict=strict
+    )
+    model = _compute(opts)
+    imports = read_imports(model, opts.events, strict=opts.strict)
     ns = frames(model, imports)
     ns.model = model
     ns.imports = imports
     return ns
+
+
+def _compute(opts: Options) -> Model:
+    return compute(section=opts.section, half_width_km=opts.half_width_km, route_file=opts.route)
 
 
 def interactive_map(layers: SimpleNamespace | None = None, **options: object) -> object:

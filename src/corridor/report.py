@@ -40,7 +40,7 @@ def border_report(model: Model) -> str:
     r = b.ranges
     sec = model.corridor.section
     lon, lat, km = b.m4_min_at
-    v = b.verdict
+    v = b.verdict_details
     lines = [
         (
             f"Corridor section {sec.label}: {sec.length_km:.1f} km of road, "

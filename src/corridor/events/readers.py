@@ -11,8 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -122,7 +120,7 @@ def _read_text(path: Path) -> str:
         raw = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read the file ({exc.strerror or exc})", file=str(path)) from None
-    if not raw.strip():
+    if not raw or raw.isspace():  # (strip() would copy the whole file)
         raise InputError("the file is empty", file=str(path))
     if b"\x00" in raw[:65536]:
         raise InputError("this is a binary file, not CSV or GeoJSON text", file=str(path))
@@ -168,7 +166,7 @@ def read_events(
     if text.lstrip().startswith("{"):
         result = _read_geojson(path, text, area)
     else:
-        header = next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])
+        header = _header(text)
         columns = {h.strip().lower() for h in header}
         acled = {"event_id_cnty", "event_date"} <= columns or {
             "event_date",
@@ -198,39 +196,79 @@ def read_events(
     return result
 
 
+def _header(text: str) -> list[str]:
+    """The first line's fields (found without splitting, i.e. copying, the whole text)."""
+    end = text.find("\n")
+    return next(csv.reader(io.StringIO(text if end < 0 else text[:end])), [])
+
+
+def _column_names(header: list[str]) -> list[str]:
+    """The header's names, repeated ones numbered as pandas does (``notes``, ``notes.1``)."""
+    seen: dict[str, int] = {}
+    names = []
+    for name in header:
+        n = seen.get(name, 0)
+        seen[name] = n + 1
+        names.append(f"{name}.{n}" if n else name)
+    return names
+
+
 def _read_csv(
     path: Path,
     text: str,
     progress: Callable[[str], None] | None,
     usecols: Callable[[str], bool] | None = None,
 ) -> tuple[pd.DataFrame, list[Rejection]]:
-    """Columns as text (those ``usecols`` accepts); rows with too many fields are set aside."""
+    """Columns as text (those ``usecols`` accepts); rows with too many or too few fields are set aside.
+
+    The columns are parsed by Arrow's CSV reader, on this thread: 0.34 s of CPU for 200,000 ACLED rows
+    here, against 1.25 s for pandas' C parser (pandas' own pyarrow engine parses on threads, and then
+    cannot tell which row was bad). Every value is kept as text, an empty field as ``""``.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    header = _header(text)
+    names = _column_names([h.strip() for h in header])
+    keep = [n for n, h in zip(names, header, strict=True) if usecols is None or usecols(h)]
     rejected: list[Rejection] = []
-    chunks = []
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        reader = pd.read_csv(
-            io.StringIO(text),
-            dtype=str,
-            keep_default_na=False,
-            on_bad_lines="warn",
-            chunksize=PROGRESS_CHUNK_ROWS,
-            usecols=usecols,
+
+    def bad_row(row: pacsv.InvalidRow) -> str:
+        message = f"expected {row.expected_columns} fields, found {row.actual_columns}"
+        rejected.append(Rejection(str(path), int(row.number), "(row)", message))
+        return "skip"
+
+    batches = []
+    try:
+        reader = pacsv.open_csv(
+            io.BytesIO(text.encode("utf-8")),
+            read_options=pacsv.ReadOptions(
+                use_threads=False, column_names=names, skip_rows=1, block_size=1 << 24
+            ),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=bad_row),
+            convert_options=pacsv.ConvertOptions(
+                include_columns=keep,
+                column_types=dict.fromkeys(keep, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
         )
-        try:
-            for chunk in reader:
-                chunks.append(chunk)
-                if progress and len(chunks) * PROGRESS_CHUNK_ROWS >= PROGRESS_CHUNK_ROWS * 2:
-                    progress(f"{path.name}: {sum(len(c) for c in chunks):,} rows read")
-        except (pd.errors.ParserError, ValueError) as exc:
-            raise InputError(f"not a readable CSV ({exc})", file=str(path)) from None
-    for w in caught:
-        for line, message in re.findall(r"Skipping line (\d+): (.*)", str(w.message)):
-            rejected.append(Rejection(str(path), int(line), "(row)", message.strip()))
-    frame = pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame()
+        rows = 0
+        for batch in reader:
+            batches.append(batch)
+            rows += batch.num_rows
+            if progress and rows >= PROGRESS_CHUNK_ROWS * 2:
+                progress(f"{path.name}: {rows:,} rows read")
+    except (pa.ArrowInvalid, ValueError) as exc:
+        raise InputError(f"not a readable CSV ({exc})", file=str(path)) from None
+    schema = pa.schema([(n, pa.string()) for n in keep])
+    frame = pa.Table.from_batches(batches, schema=schema).to_pandas()
     frame.columns = [str(c).strip().lower() for c in frame.columns]
-    # Rows count as a spreadsheet shows them: the header is row 1.
-    frame["_row"] = np.arange(2, len(frame) + 2)
+    # Rows count as a spreadsheet shows them: the header is row 1; a bad row keeps its number.
+    numbers = np.arange(2, len(frame) + len(rejected) + 2)
+    if rejected:
+        numbers = numbers[~np.isin(numbers, [r.row for r in rejected])][: len(frame)]
+    frame["_row"] = numbers
     return frame, rejected
 
 
@@ -245,7 +283,11 @@ def _kinds(values: pd.Series) -> pd.Series:
 def _ids(values: pd.Series, path: Path, rows: pd.Series) -> pd.Series:
     """The rows' own ids, or ``FILE-STEM:ROW`` where a row has none."""
     ids = values.astype("object").where(values.notna(), "").astype(str)
-    return ids.where(ids.str.strip() != "", path.stem + ":" + rows.astype(str))
+    blank = (ids.str.strip() == "").to_numpy(dtype=bool)
+    if blank.any():  # only those rows get a made-up id
+        ids = ids.astype(object)
+        ids[blank] = path.stem + ":" + rows[blank].astype(str)
+    return ids
 
 
 class _Checker:
@@ -264,8 +306,34 @@ class _Checker:
         self.good &= ~bad
 
 
+def _distinct(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """Each row's code and the distinct values: event files repeat dates and places a great deal, so
+    parsing each distinct value once (about 10,000 of 200,000 ACLED rows) is what makes them fast."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return codes, pd.Series(np.asarray(uniques, dtype=object), dtype=object)
+
+
+def _numbers(values: pd.Series) -> np.ndarray:
+    """Text as floats (NaN where it is not a number), each distinct text parsed once."""
+    codes, uniques = _distinct(values)
+    return pd.to_numeric(uniques, errors="coerce").to_numpy(dtype=float)[codes]
+
+
 def _parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """ISO (YYYY-MM-DD, YYYY-MM, YYYY) or ACLED's "14 July 2020"; returns ISO text and precision."""
+    """ISO (YYYY-MM-DD, YYYY-MM, YYYY) or ACLED's "14 July 2020"; returns ISO text and precision.
+
+    Each distinct text is parsed once.
+    """
+    codes, uniques = _distinct(values)
+    iso, precision = _parse_each_date(uniques)
+    out = [
+        pd.Series(v.to_numpy(dtype=object)[codes], index=values.index, dtype="object")
+        for v in (iso, precision)
+    ]
+    return out[0], out[1]
+
+
+def _parse_each_date(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     text = values.fillna("").astype(str).str.strip()
     iso = pd.Series(pd.NA, index=text.index, dtype="object")
     precision = pd.Series(pd.NA, index=text.index, dtype="object")
@@ -289,8 +357,8 @@ def _parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 def _check_coordinates(
     check: _Checker, lat_text: pd.Series, lon_text: pd.Series, *, required: bool, area: _Area
 ) -> tuple[np.ndarray, np.ndarray]:
-    lat = pd.to_numeric(lat_text, errors="coerce").to_numpy(dtype=float, copy=True)
-    lon = pd.to_numeric(lon_text, errors="coerce").to_numpy(dtype=float, copy=True)
+    lat = _numbers(lat_text)
+    lon = _numbers(lon_text)
     blank_lat = (lat_text.fillna("").astype(str).str.strip() == "").to_numpy()
     blank_lon = (lon_text.fillna("").astype(str).str.strip() == "").to_numpy()
     if required:
@@ -371,7 +439,9 @@ def _read_acled(
     )
     for name in ACLED_FIELDS:
         table[name] = frame[name] if name in frame.columns else pd.NA
-    table["fatalities"] = pd.to_numeric(table["fatalities"], errors="coerce").astype("Int64")
+    table["fatalities"] = pd.Series(_numbers(table["fatalities"]), index=table.index).astype(
+        "Int64"
+    )
     return ImportResult(
         str(path),
         "acled",

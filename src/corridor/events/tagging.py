@@ -192,6 +192,21 @@ def looks_swapped(
     return out
 
 
+def distinct_rows(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The first row of each distinct combination of values, and each row's combination number.
+
+    ``lon[first][inverse]`` is ``lon`` again. Each column is hashed by pandas and the codes combined:
+    0.02 s for 200,000 points here, where ``np.unique(..., axis=0)`` sorted them in 3.2 s.
+    """
+    code = np.zeros(len(columns[0]), dtype=np.int64)
+    for column in columns:
+        codes, uniques = pd.factorize(column, use_na_sentinel=False)  # NaN counts as a value
+        code, _ = pd.factorize(code * len(uniques) + codes)
+    first = np.empty(int(code.max()) + 1 if code.size else 0, dtype=np.intp)
+    first[code[::-1]] = np.arange(code.size - 1, -1, -1)
+    return first, code
+
+
 @dataclass(frozen=True)
 class Tagger:
     """Precomputed geometry for tagging many points at once; build it with :meth:`from_model`."""
@@ -302,11 +317,10 @@ class Tagger:
             msg = f"uncertainty_m must be a finite number of metres, 0 or more, not {bad}"
             raise ValueError(msg)
         # Event data repeat locations (ACLED geocodes to named places): tag each location once.
-        key = np.column_stack([lon, lat, radius])
-        unique, inverse = np.unique(key, axis=0, return_inverse=True)
-        if len(unique) < 0.8 * len(lon):
-            tags = self.tag(unique[:, 0], unique[:, 1], unique[:, 2])
-            return tags.iloc[inverse.ravel()].reset_index(drop=True)
+        first, inverse = distinct_rows(lon, lat, radius)
+        if len(first) < 0.8 * len(lon):
+            tags = self.tag(lon[first], lat[first], radius[first])
+            return tags.iloc[inverse].reset_index(drop=True)
         x, y = lonlat_to_xy(lon, lat)
 
         road_planar, foot, chainage, d = self.road.nearest(x, y)

@@ -72,7 +72,10 @@ ZIP_DATE = (2020, 3, 5, 0, 0, 0)
 
 def _corridor_folder(layers: Any) -> Folder:
     marks = []
-    for row in layers.corridor.to_dict("records"):
+    # ``corridor`` holds the halves; the part cut off at the border is a frame of its own.
+    cut = getattr(layers, "corridor_cut", None)
+    rows = layers.corridor.to_dict("records") + ([] if cut is None else cut.to_dict("records"))
+    for row in rows:
         side = row["side"]
         if (
             side not in {"north", "south", "cut"}

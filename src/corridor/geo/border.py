@@ -116,7 +116,11 @@ class BorderCheck:
     place_km: dict[str, float]
     clipped_km2: float
     clipped_where: dict
-    verdict: dict
+    #: The verdict on "about 30 km from the border": ``supported``, ``partly`` or ``contradicted``.
+    verdict: str
+    #: What the verdict rests on: the claim, its tolerance, the shares of road and section where it
+    #: holds, and the stretches (``border_check.json``'s ``claim_30km``, with its ranges).
+    verdict_details: dict
     #: The headline figures on the road shifted north and south by its uncertainty (see
     #: :func:`headline_ranges`); empty when not measured.
     ranges: dict = field(default_factory=dict)
@@ -130,7 +134,7 @@ class BorderCheck:
             for key in ("m4_min_km", "north_edge_min_km", "corridor_clipped_km2")
             if key in r
         }
-        verdict = dict(self.verdict)
+        verdict = dict(self.verdict_details)
         if "claim_30km" in r:
             verdict.update(r["claim_30km"])
         return {
@@ -196,6 +200,7 @@ def _check(
     place_lat = np.array([p.lat for p in places])
     place_d = distance_to_border_m(border.line, place_lon, place_lat)[0] / 1000 if places else []
 
+    details = _verdict(km, dist_m / 1000, sec.km_from, sec.km_to)
     return BorderCheck(
         profile_km=km,
         profile_lon=lon,
@@ -210,7 +215,8 @@ def _check(
         place_km={p.id: float(d) for p, d in zip(places, place_d, strict=True)},
         clipped_km2=corridor.area_km2("cut"),
         clipped_where=_clipped_where(route, corridor),
-        verdict=_verdict(km, dist_m / 1000, sec.km_from, sec.km_to),
+        verdict=details["verdict"],
+        verdict_details=details,
     )
 
 
@@ -337,10 +343,12 @@ def headline_ranges(
     out: dict = {k: _span(getattr(check, a), getattr(n, a), getattr(s, a)) for k, a in key.items()}
     out["claim_30km"] = {
         "share_of_road_range": _span(
-            check.verdict["share_of_road"], n.verdict["share_of_road"], s.verdict["share_of_road"]
+            check.verdict_details["share_of_road"],
+            n.verdict_details["share_of_road"],
+            s.verdict_details["share_of_road"],
         ),
-        "holds_on_road_shifted_north": back(n.verdict["holds_on"], moved_n),
-        "holds_on_road_shifted_south": back(s.verdict["holds_on"], moved_s),
+        "holds_on_road_shifted_north": back(n.verdict_details["holds_on"], moved_n),
+        "holds_on_road_shifted_south": back(s.verdict_details["holds_on"], moved_s),
     }
     out["basis"] = {
         "method": (

@@ -192,7 +192,7 @@ def judge(model: Any) -> list[dict[str, Any]]:
                     t=f"km {a:.1f} to {b:.1f}: {float(d.min()):.1f}–{float(d.max()):.1f} km",
                     rows=[
                         ("Verdict here", words[cls]),
-                        ("Tolerance", model.border_check.verdict.get("tolerance_basis")),
+                        ("Tolerance", model.border_check.verdict_details.get("tolerance_basis")),
                     ],
                 ),
             }
@@ -262,7 +262,7 @@ def distance_lines(model: Any, view: tuple[float, float, float, float]) -> dict[
 
 def verdict_sentence(layers: Any, model: Any) -> str:
     """The legend's sentence on “about 30 km from the Turkish border”."""
-    v = model.border_check.verdict
+    v = model.border_check.verdict_details
     check = model.border_check
     word = {"supported": "Mostly", "partly": "Partly", "contradicted": "No"}.get(
         v["verdict"], v["verdict"]

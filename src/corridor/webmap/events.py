@@ -197,15 +197,27 @@ def _floats(values: pd.Series, digits: int) -> list[float | None]:
 def imported_rows(layers: Any, cap: int) -> tuple[pd.DataFrame, int, int]:
     """The imported rows to draw (at most ``cap``, the most recent), all in the study area."""
     events = layers.events
-    imported = events[events["origin"] != "catalogue"]
-    inside = imported[imported["in_study_area"].fillna(False).astype(bool)]
-    inside = inside[~inside.geometry.is_empty & inside.geometry.notna()]
-    outside = len(imported) - len(inside)
-    if len(inside) > cap:
-        order = inside["date"].astype("object").where(inside["date"].notna(), "")
-        keep = order.sort_values(ascending=False, kind="stable").index[:cap]
-        inside = inside.loc[inside.index.isin(keep)]
-    return inside, outside, len(imported) - outside
+    # Masks first, rows last: copying every column of 200,000 rows twice to keep 20,000 took longer
+    # than drawing them.
+    imported = (events["origin"] != "catalogue").to_numpy(dtype=bool)
+    shown = imported & events["in_study_area"].fillna(False).astype(bool).to_numpy(dtype=bool)
+    shown &= ~events.geometry.is_empty.to_numpy(dtype=bool) & events.geometry.notna().to_numpy()
+    outside = int(imported.sum() - shown.sum())
+    labels = events.index[shown]
+    if len(labels) > cap:
+        # The most recent first, ties in file order (a stable sort); an event file's dates repeat,
+        # so the distinct dates are ranked and the rows sorted by rank (0.01 s, not 1.3 s, for
+        # 150,000 rows).
+        codes, dates = pd.factorize(
+            events["date"].to_numpy(dtype=object)[shown], use_na_sentinel=False
+        )
+        text = ["" if pd.isna(d) else str(d) for d in dates]
+        rank = np.empty(len(text), dtype=np.int64)
+        rank[sorted(range(len(text)), key=text.__getitem__)] = np.arange(len(text))
+        newest = np.argsort(-rank[codes], kind="stable")[:cap]
+        labels = labels[np.sort(newest)]
+    inside = events.loc[labels]
+    return inside, outside, int(imported.sum()) - outside
 
 
 def imported_columns(rows: pd.DataFrame, rank: Mapping[str, int]) -> dict[str, Any]:

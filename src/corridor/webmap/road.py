@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
 import shapely
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
@@ -56,7 +57,9 @@ def minimap(layers: Any, model: Any) -> dict[str, Any]:
 def corridor_halves(layers: Any, model: Any) -> dict[str, Any]:
     """The corridor's north and south halves and the part cut off at the border, with popups."""
     out: dict[str, Any] = {"cut": None}
-    frame = layers.corridor.set_index("side")
+    # ``corridor`` holds the halves; the part cut off at the border is a frame of its own.
+    parts = [layers.corridor, getattr(layers, "corridor_cut", None)]
+    frame = pd.concat([p for p in parts if p is not None and len(p)]).set_index("side")
     names = cv.name_of(layers)
     section = model.corridor.section
     where = f"{names[section.from_id]} to {names[section.to_id]}"
