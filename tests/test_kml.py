@@ -215,7 +215,10 @@ def test_settlements_get_a_labelled_folder_when_present():
 
     layers = corridor.load()
     layers.settlements = gpd.GeoDataFrame(
-        {"name": ["Kafr <b>Nubl</b>", "Maarrat"], "source": ["GeoNames", "GeoNames"]},
+        {
+            "name": ["Kafr <b>Nubl</b>", "Maarrat"],
+            "source": ["<img src=x onerror=alert(1)>", "GeoNames"],
+        },
         geometry=[Point(36.5, 35.8), Point(36.6, 35.7)],
         crs="EPSG:4326",
     )
@@ -223,6 +226,9 @@ def test_settlements_get_a_labelled_folder_when_present():
     folder = _folder(root, "Settlements")
     names = [m.findtext("k:name", namespaces=NS) for m in folder.findall("k:Placemark", NS)]
     assert names == ["Kafr b Nubl /b", "Maarrat"]  # the tags are gone
+    # Google Earth renders a description as HTML: the hostile source is text there.
+    first = folder.find("k:Placemark", NS).findtext("k:description", namespaces=NS)
+    assert "<img" not in first and "&lt;img" in first
     del layers.settlements
     root = etree.fromstring(kml_module.kml_bytes(layers))
     assert not [

@@ -28,7 +28,7 @@ from fastkml.styles import StyleUrl
 from lxml import etree
 
 from corridor.events.tagging import STUDY_AREA_KM
-from corridor.export.kml_bulk import imported_placemarks
+from corridor.export.kml_bulk import imported_placemarks, settlement_placemarks
 from corridor.export.kml_elements import (
     DECIMALS,
     GROUP_NAMES,
@@ -55,6 +55,7 @@ from corridor.webmap.style import EVENT_SYMBOLS
 KML_NS = "http://www.opengis.net/kml/2.2"
 #: The id of the folder the imported placemarks go into.
 IMPORTED_FOLDER = "imported"
+SETTLEMENTS_FOLDER = "settlements"
 
 __all__ = [
     "MAX_IMPORTED_DRAWN",
@@ -160,26 +161,13 @@ def _places_folder(layers: Any) -> Folder:
 
 
 def _settlements_folder(layers: Any) -> list[Folder]:
-    """Settlements, labelled, when the layers have them (``geo.settlements``); else nothing."""
+    """An empty Settlements folder when the layers have them (``geo.settlements``); its placemarks
+    are added by :func:`kml_bytes` from :func:`kml_bulk.settlement_placemarks`."""
     frame = getattr(layers, "settlements", None)
     if frame is None or not len(frame) or "name" not in frame:
         return []
-    marks = [
-        Placemark(
-            name=safe_name(s.get("name")),
-            description=description_html(
-                [
-                    (key.replace("_", " ").capitalize(), s.get(key))
-                    for key in ("name_ar", "source", "licence")
-                ]
-            ),
-            style_url=StyleUrl(url="#settlement"),
-            kml_geometry=geometry_of(s["geometry"]),
-        )
-        for s in frame.to_dict("records")
-        if s.get("geometry") is not None and not s["geometry"].is_empty
-    ]
-    return [Folder(name=f"Settlements ({len(marks)})", features=marks)]
+    count = int((frame.geometry.notna() & ~frame.geometry.is_empty).sum())
+    return [Folder(id=SETTLEMENTS_FOLDER, name=f"Settlements ({count})")]
 
 
 def _border_folder(layers: Any) -> Folder:
@@ -357,6 +345,9 @@ def kml_bytes(layers: Any) -> bytes:
     folder = root.find(f".//{{{KML_NS}}}Folder[@id='{IMPORTED_FOLDER}']")
     if folder is not None:
         folder.extend(imported_placemarks(imported[0]))
+    villages = root.find(f".//{{{KML_NS}}}Folder[@id='{SETTLEMENTS_FOLDER}']")
+    if villages is not None:
+        villages.extend(settlement_placemarks(layers.settlements))
     return etree.tostring(root, encoding="UTF-8", xml_declaration=True)
 
 
