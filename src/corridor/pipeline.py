@@ -18,7 +18,6 @@ from corridor.events.readers import ImportResult, read_events
 from corridor.events.tagging import Tagger
 from corridor.export.geojson import write_geojson
 from corridor.export.gpkg import study_area_layers, write_gpkg
-from corridor.export.kml import write_kmz
 from corridor.export.staging import staged
 from corridor.export.tables import write_events_csv, write_events_parquet
 from corridor.export.text import csv_text, json_text
@@ -225,6 +224,10 @@ def render(
     write_events_csv(stage / "events.csv", f.events)
     write_events_parquet(stage / "events.parquet", f.events)
     map_layers = SimpleNamespace(**vars(f), model=model)
+    # fastkml and its dependencies take a quarter of a second to import: only when writing the KMZ,
+    # so that corridor.load() in a notebook and the small commands stay quick.
+    from corridor.export.kml import write_kmz
+
     write_kmz(stage / "corridor.kmz", map_layers)
     write_map(stage / "map.html", map_layers, claims_document(claims))
     return [stage / name for name in OUTPUT_FILES]
