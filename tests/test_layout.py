@@ -106,3 +106,21 @@ def test_no_forked_processes(name):
     text = MODULES[name].read_text(encoding="utf-8")
     for word in ("multiprocessing", "os.fork", "ProcessPoolExecutor", "subprocess"):
         assert word not in text, f"{name} uses {word}: a build runs in one process"
+
+
+#: A module that grows past this many lines has grown a second theme (issue: "the house by stage").
+MAX_LINES = 600
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(
+        p
+        for p in PACKAGE.rglob("*")
+        if p.suffix in {".py", ".js", ".css"} and "assets" not in p.relative_to(PACKAGE).parts
+    ),
+    ids=lambda p: str(p.relative_to(PACKAGE)),
+)
+def test_no_module_over_600_lines(path):
+    lines = len(path.read_text(encoding="utf-8").splitlines())
+    assert lines <= MAX_LINES, f"{path.name} has {lines} lines: split it by what it does"

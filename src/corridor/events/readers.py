@@ -20,7 +20,14 @@ import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
 from corridor._errors import InputError, UnknownPlaceError
-from corridor.events.tagging import STUDY_AREA_KM, looks_swapped
+from corridor.events.rows import (
+    Area,
+    Checker,
+    Rejection,
+    as_numbers,
+    check_coordinates,
+    parse_dates,
+)
 from corridor.geo.border import load_border_data
 from corridor.geo.places import Gazetteer
 from corridor.geo.route import Route, route_from_places
@@ -76,27 +83,6 @@ PLAIN_ALIASES = {
 PLAIN_DEFAULT_UNCERTAINTY_M = 1_000.0
 
 PROGRESS_CHUNK_ROWS = 100_000
-
-
-@dataclass(frozen=True, slots=True)
-class Rejection:
-    """One bad row: where it is and what is wrong with it."""
-
-    file: str
-    row: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}, row {self.row}, field {self.field!r}: {self.message}"
-
-
-@dataclass(frozen=True)
-class _Area:
-    """What tells swapped coordinates: the road and Syria's land."""
-
-    route: Route
-    syria: BaseGeometry
 
 
 @dataclass
@@ -158,7 +144,7 @@ def read_events(
         Called with a short message while a large file is read.
     """
     path = Path(path)
-    area = _Area(
+    area = Area(
         route if route is not None else route_from_places(gazetteer),
         syria if syria is not None else load_border_data().syria,
     )
@@ -290,103 +276,6 @@ def _ids(values: pd.Series, path: Path, rows: pd.Series) -> pd.Series:
     return ids
 
 
-class _Checker:
-    """Collects rejections column by column and keeps a mask of the rows still good."""
-
-    def __init__(self, path: Path, frame: pd.DataFrame) -> None:
-        self.path = str(path)
-        self.rows = frame["_row"].to_numpy()
-        self.good = np.ones(len(frame), dtype=bool)
-        self.rejected: list[Rejection] = []
-
-    def reject(self, bad: np.ndarray, field_name: str, message: Callable[[int], str]) -> None:
-        bad = bad & self.good
-        for i in np.flatnonzero(bad):
-            self.rejected.append(Rejection(self.path, int(self.rows[i]), field_name, message(i)))
-        self.good &= ~bad
-
-
-def _distinct(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
-    """Each row's code and the distinct values: event files repeat dates and places a great deal, so
-    parsing each distinct value once (about 10,000 of 200,000 ACLED rows) is what makes them fast."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    return codes, pd.Series(np.asarray(uniques, dtype=object), dtype=object)
-
-
-def _numbers(values: pd.Series) -> np.ndarray:
-    """Text as floats (NaN where it is not a number), each distinct text parsed once."""
-    codes, uniques = _distinct(values)
-    return pd.to_numeric(uniques, errors="coerce").to_numpy(dtype=float)[codes]
-
-
-def _parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """ISO (YYYY-MM-DD, YYYY-MM, YYYY) or ACLED's "14 July 2020"; returns ISO text and precision.
-
-    Each distinct text is parsed once.
-    """
-    codes, uniques = _distinct(values)
-    iso, precision = _parse_each_date(uniques)
-    out = [
-        pd.Series(v.to_numpy(dtype=object)[codes], index=values.index, dtype="object")
-        for v in (iso, precision)
-    ]
-    return out[0], out[1]
-
-
-def _parse_each_date(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    text = values.fillna("").astype(str).str.strip()
-    iso = pd.Series(pd.NA, index=text.index, dtype="object")
-    precision = pd.Series(pd.NA, index=text.index, dtype="object")
-    for fmt, prec, out in (
-        ("%Y-%m-%d", "day", "%Y-%m-%d"),
-        ("%d %B %Y", "day", "%Y-%m-%d"),
-        ("%d-%b-%Y", "day", "%Y-%m-%d"),
-        ("%Y-%m", "month", "%Y-%m"),
-        ("%Y", "year", "%Y"),
-    ):
-        todo = iso.isna() & (text != "")
-        if not todo.any():
-            break
-        parsed = pd.to_datetime(text[todo], format=fmt, errors="coerce")
-        ok = parsed.notna()
-        iso.loc[ok[ok].index] = parsed[ok].dt.strftime(out)
-        precision.loc[ok[ok].index] = prec
-    return iso, precision
-
-
-def _check_coordinates(
-    check: _Checker, lat_text: pd.Series, lon_text: pd.Series, *, required: bool, area: _Area
-) -> tuple[np.ndarray, np.ndarray]:
-    lat = _numbers(lat_text)
-    lon = _numbers(lon_text)
-    blank_lat = (lat_text.fillna("").astype(str).str.strip() == "").to_numpy()
-    blank_lon = (lon_text.fillna("").astype(str).str.strip() == "").to_numpy()
-    if required:
-        check.reject(blank_lat, "latitude", lambda i: "missing")
-        check.reject(blank_lon, "longitude", lambda i: "missing")
-    check.reject(
-        np.isnan(lat) & ~blank_lat, "latitude", lambda i: f"{lat_text.iloc[i]!r} is not a number"
-    )
-    check.reject(
-        np.isnan(lon) & ~blank_lon, "longitude", lambda i: f"{lon_text.iloc[i]!r} is not a number"
-    )
-    check.reject(np.abs(lat) > 90, "latitude", lambda i: f"{lat[i]} is outside -90..90")
-    check.reject(np.abs(lon) > 180, "longitude", lambda i: f"{lon[i]} is outside -180..180")
-    usable = check.good & np.isfinite(lat) & np.isfinite(lon)
-    swapped = np.zeros(lat.shape, dtype=bool)
-    swapped[usable] = looks_swapped(area.route, area.syria, lon[usable], lat[usable])
-    check.reject(
-        swapped,
-        "latitude",
-        lambda i: (
-            f"latitude {lat[i]} and longitude {lon[i]} look swapped: as given the point lies "
-            f"outside Syria, more than {STUDY_AREA_KM:g} km from the M4; the other way round it "
-            f"lies in Syria within {STUDY_AREA_KM:g} km of the road"
-        ),
-    )
-    return lon, lat
-
-
 def _require(path: Path, frame: pd.DataFrame, names: tuple[str, ...]) -> None:
     missing = [n for n in names if n not in frame.columns]
     if missing:
@@ -396,21 +285,21 @@ def _require(path: Path, frame: pd.DataFrame, names: tuple[str, ...]) -> None:
 
 
 def _read_acled(
-    path: Path, text: str, progress: Callable[[str], None] | None, area: _Area
+    path: Path, text: str, progress: Callable[[str], None] | None, area: Area
 ) -> ImportResult:
     wanted = {*ACLED_FIELDS, *ACLED_REQUIRED}
     frame, rejected = _read_csv(path, text, progress, usecols=lambda c: c.strip().lower() in wanted)
     _require(path, frame, ACLED_REQUIRED)
-    check = _Checker(path, frame)
+    check = Checker(path, frame)
     check.rejected.extend(rejected)
-    date, precision = _parse_dates(frame["event_date"])
+    date, precision = parse_dates(frame["event_date"])
     raw_dates = frame["event_date"]
     check.reject(
         date.isna().to_numpy(),
         "event_date",
         lambda i: f"{raw_dates.iloc[i]!r} is not a date (use 2020-07-14 or 14 July 2020)",
     )
-    lon, lat = _check_coordinates(
+    lon, lat = check_coordinates(
         check, frame["latitude"], frame["longitude"], required=True, area=area
     )
     tp = frame.get("time_precision", pd.Series("1", index=frame.index)).astype(str).str.strip()
@@ -439,7 +328,7 @@ def _read_acled(
     )
     for name in ACLED_FIELDS:
         table[name] = frame[name] if name in frame.columns else pd.NA
-    table["fatalities"] = pd.Series(_numbers(table["fatalities"]), index=table.index).astype(
+    table["fatalities"] = pd.Series(as_numbers(table["fatalities"]), index=table.index).astype(
         "Int64"
     )
     return ImportResult(
@@ -463,7 +352,7 @@ def _read_plain(
     text: str,
     gazetteer: Gazetteer,
     progress: Callable[[str], None] | None,
-    area: _Area,
+    area: Area,
 ) -> ImportResult:
     frame, rejected = _read_csv(path, text, progress)
     cols = {name: _plain_column(frame, name) for name in PLAIN_ALIASES}
@@ -471,13 +360,13 @@ def _read_plain(
         have = ", ".join(c for c in frame.columns if c != "_row")
         msg = f"needs a date column and either latitude and longitude or a place column (found: {have})"
         raise InputError(msg, file=str(path), row=1)
-    check = _Checker(path, frame)
+    check = Checker(path, frame)
     check.rejected.extend(rejected)
 
     def col(name: str) -> pd.Series:
         return frame[cols[name]] if cols[name] else pd.Series("", index=frame.index)
 
-    date, precision = _parse_dates(col("date"))
+    date, precision = parse_dates(col("date"))
     raw_dates = col("date")
     check.reject(
         date.isna().to_numpy(),
@@ -487,7 +376,7 @@ def _read_plain(
     has_xy = bool(cols["latitude"] and cols["longitude"])
     lat_text = col("latitude") if has_xy else pd.Series("", index=frame.index)
     lon_text = col("longitude") if has_xy else pd.Series("", index=frame.index)
-    lon, lat = _check_coordinates(check, lat_text, lon_text, required=not cols["place"], area=area)
+    lon, lat = check_coordinates(check, lat_text, lon_text, required=not cols["place"], area=area)
     places = col("place").fillna("").astype(str).str.strip()
     place_ids = pd.Series(pd.NA, index=frame.index, dtype="object")
     uncertainty = np.full(len(frame), PLAIN_DEFAULT_UNCERTAINTY_M)
@@ -558,7 +447,7 @@ _GEOJSON_COLUMNS = (
 )
 
 
-def _read_geojson(path: Path, text: str, area: _Area) -> ImportResult:
+def _read_geojson(path: Path, text: str, area: Area) -> ImportResult:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -587,19 +476,19 @@ def _read_geojson(path: Path, text: str, area: _Area) -> ImportResult:
             }
         )
     frame = pd.DataFrame(rows, columns=list(_GEOJSON_COLUMNS))
-    check = _Checker(path, frame)
+    check = Checker(path, frame)
     check.reject(
         (frame["geometry_type"] != "Point").to_numpy(),
         "geometry",
         lambda i: f"expected a Point, found {frame['geometry_type'].iloc[i]}",
     )
-    date, precision = _parse_dates(frame["date"])
+    date, precision = parse_dates(frame["date"])
     check.reject(
         date.isna().to_numpy(),
         "date",
         lambda i: f"{frame['date'].iloc[i]!r} is not a date (use YYYY-MM-DD)",
     )
-    lon, lat = _check_coordinates(
+    lon, lat = check_coordinates(
         check, frame["latitude"], frame["longitude"], required=True, area=area
     )
     kind = _kinds(frame["kind"])
