@@ -311,7 +311,15 @@ def check(
 ) -> BuildResult:
     """Check every seed claim against the model and write ``claims.json`` and ``claims.md`` only.
 
-    ``out``, ``section``, ``half_width_km`` and ``route`` are as for :func:`build`.
+    Parameters
+    ----------
+    out, section, half_width_km, route
+        As for :func:`build`.
+
+    Returns
+    -------
+    BuildResult
+        The model, the two files written and the checked claims.
     """
     opts = check_options(section=section, half_width_km=half_width_km, route=route)
     out = check_path(out, "out")
@@ -383,13 +391,32 @@ def _compute(opts: Options) -> Model:
     return compute(section=opts.section, half_width_km=opts.half_width_km, route_file=opts.route)
 
 
-def interactive_map(layers: SimpleNamespace | None = None, **options: object) -> object:
-    """The project's map as a ``folium.Map`` for Jupyter (from ``layers``, or ``load(**options)``).
+def interactive_map(
+    layers: SimpleNamespace | None = None,
+    *,
+    section: str | tuple[str, str] = DEFAULT_SECTION,
+    half_width_km: float = DEFAULT_HALF_WIDTH_KM,
+    route: PathLike | None = None,
+    events: PathLike | Sequence[PathLike] = (),
+) -> object:
+    """The project's map as a ``folium.Map``, for Jupyter (``corridor.map``).
 
     In a notebook folium loads Leaflet from the web as usual; ``map.html`` from a build needs no
     network.
+
+    Parameters
+    ----------
+    layers
+        What :func:`load` returned; when omitted, the layers are loaded with the other options.
+    section, half_width_km, route, events
+        As for :func:`load` (used only without ``layers``).
+
+    Returns
+    -------
+    folium.Map
     """
     from corridor.webmap.page import build_map
 
-    layers = layers if layers is not None else load(**options)  # type: ignore[arg-type]
+    if layers is None:
+        layers = load(section=section, half_width_km=half_width_km, route=route, events=events)
     return build_map(layers, claims=claims_document(check_claims(layers.model)))
