@@ -15,7 +15,6 @@ A plain file (one line, or pieces that join into one, without OSM tags) is read 
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -33,8 +32,9 @@ from corridor.geo.route import (
     DENSIFY_STEP_M,
     Route,
     Segment,
+    load_route_json,
     read_route_definition,
-    read_route_file,
+    route_from_geojson,
     route_from_places,
     snap_places,
 )
@@ -287,16 +287,10 @@ def read_road_file(path: Path | str, gazetteer: Gazetteer) -> Route:
         file, or named places too far from the road (the errors of :func:`read_route_file`).
     """
     path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read the route file ({exc})", file=str(path)) from exc
-    except json.JSONDecodeError as exc:
-        msg = f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        raise InputError(msg, file=str(path)) from None
+    data = load_route_json(path)
     ways = read_ways(data, path)
     if not ways or not is_osm_shaped(ways):
-        return read_route_file(path, gazetteer)
+        return route_from_geojson(data, path, gazetteer)
     main = m4_carriageways(ways)
     if not main:
         refs = sorted({str(w.tags.get("ref")) for w in ways if "ref" in w.tags})

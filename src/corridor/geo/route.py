@@ -13,6 +13,7 @@ import csv
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import shapely
@@ -275,13 +276,22 @@ def read_route_file(path: Path, gazetteer: Gazetteer) -> Route:
     must lie within :data:`SNAP_LIMIT_KM` of it, which also catches swapped coordinates.
     """
     path = Path(path)
+    return route_from_geojson(load_route_json(path), path, gazetteer)
+
+
+def load_route_json(path: Path) -> Any:
+    """The parsed JSON of a ``--route`` file; an unreadable or invalid file is an InputError."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        return json.loads(Path(path).read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read the route file ({exc})", file=str(path)) from exc
     except json.JSONDecodeError as exc:
         msg = f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
         raise InputError(msg, file=str(path)) from None
+
+
+def route_from_geojson(data: Any, path: Path, gazetteer: Gazetteer) -> Route:
+    """:func:`read_route_file` on JSON already parsed from ``path`` (named in the errors)."""
     lines = _lines_from_geojson(data, path)
     if not lines:
         raise InputError("no LineString or MultiLineString found", file=str(path))
