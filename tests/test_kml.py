@@ -113,18 +113,45 @@ def test_events_and_patrols_are_dated(built):
     assert _timed(_folder(doc, "Imported")) == len(texts)
     whens = {w.text for w in doc.iter(K + "when")}
     begins = {b.text for b in doc.iter(K + "begin")}
+    # A date known to the month or the year starts its span on the first day.
     for date in catalogue.date.dropna().astype(str):
-        assert date in whens | begins, date
+        assert (date + "-01-01")[:10] in whens | begins, date
 
 
-def test_week_dates_are_spans_of_seven_days():
+def _span(time):
+    return (time.begin.dt, time.end.dt)
+
+
+def test_weeks_months_and_years_are_spans_from_their_first_to_their_last_day():
     span = kml_module.kml_time("2020-05-04", "week")
-    assert span.begin.dt == dt.date(2020, 5, 4) and span.end.dt == dt.date(2020, 5, 10)
-    assert kml_module.kml_time("2020-05", "month").timestamp.resolution.value == "gYearMonth"
-    assert kml_module.kml_time("2021", "year").timestamp.resolution.value == "gYear"
-    assert str(kml_module.kml_time("2021-06-21", "month").timestamp) == "2021-06"
-    assert str(kml_module.kml_time("2021-06-21", "year").timestamp) == "2021"
+    assert _span(span) == (dt.date(2020, 5, 4), dt.date(2020, 5, 10))
+    assert _span(kml_module.kml_time("2020-05", "month")) == (
+        dt.date(2020, 5, 1),
+        dt.date(2020, 5, 31),
+    )
+    assert _span(kml_module.kml_time("2020-02", None)) == (
+        dt.date(2020, 2, 1),
+        dt.date(2020, 2, 29),
+    )
+    assert _span(kml_module.kml_time("2020-12", "month")) == (
+        dt.date(2020, 12, 1),
+        dt.date(2020, 12, 31),
+    )
+    assert _span(kml_module.kml_time("2021", "year")) == (
+        dt.date(2021, 1, 1),
+        dt.date(2021, 12, 31),
+    )
+    # A full date known only to the month or year (ACLED's time_precision 3) claims no day.
+    assert _span(kml_module.kml_time("2021-06-21", "month")) == (
+        dt.date(2021, 6, 1),
+        dt.date(2021, 6, 30),
+    )
+    assert _span(kml_module.kml_time("2021-06-21", "year")) == (
+        dt.date(2021, 1, 1),
+        dt.date(2021, 12, 31),
+    )
     assert str(kml_module.kml_time("2021-06-21", "day").timestamp) == "2021-06-21"
+    assert str(kml_module.kml_time("2021-06-21", None).timestamp) == "2021-06-21"
     assert kml_module.kml_time(None, "day") is None
     assert kml_module.kml_time("not a date", "day") is None
 

@@ -1,4 +1,5 @@
-"""QGIS itself opens corridor.gpkg: every layer takes its stored style, and the map renders.
+"""QGIS itself opens corridor.gpkg (every layer takes its stored style, and the map renders) and
+corridor.kmz (every folder, every placemark, every date).
 
 QGIS's Python bindings are Debian's ``python3-qgis`` for the system ``/usr/bin/python3`` (not the
 venv), so the check runs ``tests/qgis_render.py`` in a subprocess and reads its JSON report and PNG.
@@ -10,18 +11,25 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import zipfile
 from pathlib import Path
 
 import numpy as np
 import pytest
+from lxml import etree
 from PIL import Image
 
 import corridor
 from corridor.export.qgis import RENDERERS, TEMPLATES, qgis_colour
 from corridor.webmap.style import PALETTE
+from test_safe import hostile_strings
+from test_webmap import write_hostile
 
+KML = "{http://www.opengis.net/kml/2.2}"
+KML_NS = {"k": "http://www.opengis.net/kml/2.2"}
 SYSTEM_PYTHON = Path(os.environ.get("CORRIDOR_QGIS_PYTHON", "/usr/bin/python3"))
 SCRIPT = Path(__file__).with_name("qgis_render.py")
+KMZ_SCRIPT = Path(__file__).with_name("qgis_kmz.py")
 
 
 def qgis_available() -> bool:
@@ -37,20 +45,21 @@ def _on_ci() -> bool:
     return os.environ.get("CI", "").lower() not in {"", "0", "false", "no"}
 
 
-@pytest.fixture(scope="module")
-def rendered(tmp_path_factory):
+def _need_qgis() -> None:
     if not qgis_available():
         message = f"QGIS's Python (python3-qgis) is not importable by {SYSTEM_PYTHON}; `make test` installs it"
         if _on_ci():
             pytest.fail(message + " (CI must run the QGIS test, never skip it)")
         pytest.skip(message)
-    out = tmp_path_factory.mktemp("qgis")
-    corridor.build(out)
-    png = out / "qgis.png"
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": str(out)}
+
+
+def _run_qgis(script: Path, *args: Path) -> dict:
+    """Run a QGIS script with the system Python; return the JSON object it prints last."""
+    home = args[0].parent
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": str(home)}
     env.pop("PYTHONPATH", None)  # QGIS's python must not see the venv's packages
     done = subprocess.run(
-        [SYSTEM_PYTHON, SCRIPT, out / "corridor.gpkg", png],
+        [SYSTEM_PYTHON, script, *args],
         capture_output=True,
         text=True,
         env=env,
@@ -58,8 +67,16 @@ def rendered(tmp_path_factory):
         timeout=300,
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    report = json.loads(done.stdout.strip().splitlines()[-1])
-    return report, png
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    _need_qgis()
+    out = tmp_path_factory.mktemp("qgis")
+    corridor.build(out)
+    png = out / "qgis.png"
+    return _run_qgis(SCRIPT, out / "corridor.gpkg", png), png
 
 
 def test_every_layer_takes_its_stored_style(rendered):
@@ -123,3 +140,61 @@ def test_the_map_renders_with_the_corridor_colours(rendered):
     assert south > 20_000, south
     road = _pixels(image, PALETTE["road"], 1.0, background)
     assert road > 500, road
+
+
+@pytest.fixture(scope="module")
+def kmz_in_qgis(tmp_path_factory):
+    """corridor.kmz of a build with hostile imported text, as QGIS reads it, and its doc.kml."""
+    _need_qgis()
+    folder = tmp_path_factory.mktemp("qgis_kmz")
+    texts = [*hostile_strings(), "مدينة سراقب <b>x</b>"]
+    out = folder / "out"
+    corridor.build(out, events=[write_hostile(folder / "hostile.csv", texts)])
+    with zipfile.ZipFile(out / "corridor.kmz") as kmz:
+        doc = etree.fromstring(kmz.read("doc.kml"))
+    return _run_qgis(KMZ_SCRIPT, out / "corridor.kmz"), doc, texts
+
+
+def test_qgis_opens_every_kmz_folder_with_the_placemarks_written(kmz_in_qgis):
+    report, doc, texts = kmz_in_qgis
+    assert report["driver"] == "LIBKML"  # GDAL's driver built on Google's libkml
+    written = {
+        folder.findtext("k:name", namespaces=KML_NS): [
+            mark.findtext("k:name", namespaces=KML_NS)
+            for mark in folder.findall("k:Placemark", KML_NS)
+        ]
+        for folder in doc.iter(KML + "Folder")
+    }
+    read = report["folders"]
+    assert set(read) == set(written)
+    for name, info in read.items():
+        assert info["valid"], name
+        # Hostile names come back as the same characters: text, nothing interpreted.
+        assert info["names"] == written[name], name
+    imported = next(v for k, v in read.items() if k.startswith("Imported"))
+    assert imported["features"] == len(texts)
+    events = sum(v["features"] for k, v in read.items() if k in _event_folders(doc))
+    assert events == 103
+
+
+def test_qgis_reads_a_time_for_every_dated_placemark(kmz_in_qgis):
+    report, doc, texts = kmz_in_qgis
+    for name in _event_folders(doc) | {"Patrols (stretch of road covered)"}:
+        info = report["folders"][name]
+        undated = sum(n.startswith("date unknown") for n in info["names"])
+        assert info["dated"] == info["features"] - undated > 0, name
+    imported = next(v for k, v in report["folders"].items() if k.startswith("Imported"))
+    assert imported["dated"] == len(texts)
+
+
+def _event_folders(doc) -> set[str]:
+    """The catalogue's event folders: those inside "Events (catalogue)", and the far events."""
+    names = set()
+    for folder in doc.iter(KML + "Folder"):
+        title = folder.findtext("k:name", namespaces=KML_NS)
+        if title == "Events (catalogue)":
+            names |= {f.findtext("k:name", namespaces=KML_NS) for f in folder.iter(KML + "Folder")}
+            names.discard(title)
+        elif title.startswith("Events far"):
+            names.add(title)
+    return names

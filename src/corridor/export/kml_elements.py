@@ -67,10 +67,15 @@ def is_missing(value: Any) -> bool:
 
 
 def kml_time(date: Any, precision: Any) -> TimeStamp | TimeSpan | None:
-    """The KML time of a date at its precision (year, month, day; a week is a span of 7 days).
+    """The KML time of a date at its precision: a day is a ``TimeStamp``; a week, a month or a year
+    is a ``TimeSpan`` from its first day to its last.
 
     A full date whose precision is only the month or the year (ACLED's ``time_precision`` 3) is
-    written as that month or year, so the time slider does not claim a day nobody reported.
+    written as that month or year, so the time slider does not claim a day nobody reported. Spans
+    rather than KML's ``gYear``/``gYearMonth`` stamps: Google Earth draws a stamp at one instant
+    (the first of the month or year), and GDAL's LIBKML driver, which QGIS opens KMZ files with,
+    reads no time at all from a ``gYear`` stamp (seen in QGIS 3.22: 9 of 57 dated catalogue
+    events came out undated).
     """
     if is_missing(date) or not str(date):
         return None
@@ -81,22 +86,21 @@ def kml_time(date: Any, precision: Any) -> TimeStamp | TimeSpan | None:
         text = text[:4]
     try:
         if re.fullmatch(r"\d{4}", text):
-            return TimeStamp(
-                timestamp=KmlDateTime(dt.date(int(text), 1, 1), DateTimeResolution.year)
-            )
-        if re.fullmatch(r"\d{4}-\d{2}", text):
-            day = dt.date(int(text[:4]), int(text[5:7]), 1)
-            return TimeStamp(timestamp=KmlDateTime(day, DateTimeResolution.year_month))
-        day = dt.date.fromisoformat(text[:10])
+            first, last = dt.date(int(text), 1, 1), dt.date(int(text), 12, 31)
+        elif re.fullmatch(r"\d{4}-\d{2}", text):
+            first = dt.date(int(text[:4]), int(text[5:7]), 1)
+            last = (first + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)
+        else:
+            first = dt.date.fromisoformat(text[:10])
+            if precision != "week":
+                return TimeStamp(timestamp=KmlDateTime(first, DateTimeResolution.date))
+            last = first + dt.timedelta(days=6)
     except ValueError:
         return None
-    if precision == "week":
-        end = day + dt.timedelta(days=6)
-        return TimeSpan(
-            begin=KmlDateTime(day, DateTimeResolution.date),
-            end=KmlDateTime(end, DateTimeResolution.date),
-        )
-    return TimeStamp(timestamp=KmlDateTime(day, DateTimeResolution.date))
+    return TimeSpan(
+        begin=KmlDateTime(first, DateTimeResolution.date),
+        end=KmlDateTime(last, DateTimeResolution.date),
+    )
 
 
 def _coords(coords: np.ndarray) -> Coordinates:
