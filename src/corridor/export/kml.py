@@ -2,8 +2,8 @@
 
 One folder per layer, styled like the web map (:data:`corridor.webmap.style.PALETTE`; the event
 icons in ``kml_icons/`` are drawn from the map's symbols by ``scripts/make_kml_icons.py`` and travel
-inside the KMZ, so nothing is fetched). Events and patrols carry ``TimeStamp`` (``TimeSpan`` for a
-week) at the precision of their date, so Google Earth's time slider plays the chronology.
+inside the KMZ, so nothing is fetched). Events and patrols carry a ``TimeStamp`` for a day and a
+``TimeSpan`` over a week, month or year, so Google Earth's time slider plays the chronology.
 
 Google Earth renders a description as HTML. Every piece of text from the data goes through
 :func:`corridor.webmap.safe.inert` before it joins the few tags written here (``<br>``, ``<b>`` and
