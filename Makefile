@@ -8,7 +8,7 @@ RUN_STAMP := $(VENV)/.installed-run
 STAMP := $(VENV)/.installed-test
 OUT ?= outputs
 
-.PHONY: run test lint format bench screenshot qgis-screenshot browser qgis clean
+.PHONY: run test lint format bench screenshot qgis-screenshot browser qgis spreadsheet clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ browser:
 qgis:
 	@/usr/bin/python3 -c "import qgis.core" >/dev/null 2>&1 || bash scripts/install_qgis.sh
 
+# The spreadsheet test opens events.csv in Debian's LibreOffice Calc; install it when missing.
+spreadsheet:
+	@command -v soffice >/dev/null 2>&1 || bash scripts/install_libreoffice.sh
+
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts bench
 	$(BIN)/ruff format --check src tests scripts bench
@@ -43,7 +47,7 @@ format: $(STAMP)
 	$(BIN)/ruff format src tests scripts bench
 	$(BIN)/ruff check --fix src tests scripts bench
 
-test: $(STAMP) browser qgis lint
+test: $(STAMP) browser qgis spreadsheet lint
 	$(BIN)/python -m pytest
 
 bench: $(STAMP) browser
