@@ -83,12 +83,20 @@ class ArrowLayer:
     """
 
     table: Any
+    rows: np.ndarray  #: which rows of ``table`` the layer holds (booleans)
     geometry_column: str
     geometry_type: str
     crs: str | None
 
     def __len__(self) -> int:
-        return int(self.table.num_rows)
+        return int(np.count_nonzero(self.rows))
+
+    def arrow(self) -> Any:
+        """The layer's rows as one batch in the types GDAL takes (made when written, then freed)."""
+        import pyarrow as pa
+
+        # One batch per layer, as pyogrio makes from a frame: GDAL lays the file out the same way.
+        return _gdal_types(self.table.filter(pa.array(self.rows)).combine_chunks())
 
 
 def _crs_text(frame: gpd.GeoDataFrame) -> str | None:
@@ -129,15 +137,12 @@ def _gdal_types(table: Any) -> Any:
 def _split_arrow(
     name: str, frame: gpd.GeoDataFrame, table: Any, far: np.ndarray
 ) -> tuple[ArrowLayer, ArrowLayer]:
-    import pyarrow as pa
-
-    types = frame.geom_type
+    types = frame.geometry.geom_type
     geometry, crs = frame.geometry.name, _crs_text(frame)
-    # One batch per layer, as pyogrio makes from a frame: GDAL lays the file out the same way.
-    parts = [_gdal_types(table.filter(pa.array(rows)).combine_chunks()) for rows in (~far, far)]
+    near = ~far
     return (
-        ArrowLayer(parts[0], geometry, _geometry_type(name, types[~far]), crs),
-        ArrowLayer(parts[1], geometry, _geometry_type(f"{name}_far", types[far]), crs),
+        ArrowLayer(table, near, geometry, _geometry_type(name, types[near]), crs),
+        ArrowLayer(table, far, geometry, _geometry_type(f"{name}_far", types[far]), crs),
     )
 
 
@@ -249,7 +254,7 @@ def write_gpkg(
             options = {"DESCRIPTION": descriptions[name]} if descriptions.get(name) else {}
             if isinstance(frame, ArrowLayer):
                 write_arrow(
-                    frame.table,
+                    frame.arrow(),
                     path,
                     layer=name,
                     driver="GPKG",
