@@ -24,6 +24,8 @@ STAGES = {
     "frames": "tag events, build the layers",
     "check_claims": "check the claims",
     "write_geojson": "write the GeoJSON files",
+    "events_arrow": "events in Arrow (for GeoPackage, CSV, GeoParquet)",
+    "study_area_layers": "split the GeoPackage's layers",
     "write_gpkg": "write the GeoPackage",
     "write_events_csv": "write events.csv",
     "write_events_parquet": "write events.parquet",

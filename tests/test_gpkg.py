@@ -134,3 +134,27 @@ def test_geopackage_is_byte_identical_across_builds(built, tmp_path):
     a = hashlib.sha256(path.read_bytes()).hexdigest()
     b = hashlib.sha256((tmp_path / "corridor.gpkg").read_bytes()).hexdigest()
     assert a == b
+
+
+def test_events_from_the_shared_arrow_table_are_the_frames_bytes(tmp_path):
+    # The build writes the events layers from the GeoParquet's Arrow table (ArrowLayer); the same
+    # layers written from the frames by pyogrio's write_dataframe must give the same file.
+    from corridor.export.gpkg import study_area_layers, write_gpkg
+    from corridor.export.tables import events_arrow
+    from test_webmap import write_hostile
+
+    layers = corridor.load(events=[write_hostile(tmp_path / "rows.csv", ["a", 'b "q"', "=c"])])
+    frames = {"m4": layers.route, "events": layers.events}
+    plain = study_area_layers(frames, border_reach_km=10.0)
+    shared = study_area_layers(
+        frames, border_reach_km=10.0, arrow={"events": events_arrow(layers.events)}
+    )
+    assert [type(v).__name__ for v in shared.values()] == [
+        "GeoDataFrame",
+        "ArrowLayer",
+        "ArrowLayer",
+    ]
+    assert len(shared["events_far"]) == len(plain["events_far"]) > 0
+    write_gpkg(tmp_path / "plain.gpkg", plain)
+    write_gpkg(tmp_path / "shared.gpkg", shared)
+    assert (tmp_path / "plain.gpkg").read_bytes() == (tmp_path / "shared.gpkg").read_bytes()

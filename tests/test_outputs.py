@@ -80,9 +80,18 @@ def awkward_frame():
 
 
 @pytest.mark.parametrize("chunk", [7, 50_000])
-def test_column_wise_writer_matches_pythons_encoder(monkeypatch, chunk):
+@pytest.mark.parametrize(
+    ("distinct", "combined", "sample"),
+    [(0.5, 0.125, 256), (0.0, 0.125, 256), (1.0, 0.0, 4), (0.0, 1.0, 4)],
+    ids=["default", "joined-as-is", "coded-apart", "sampled-merged"],
+)
+def test_column_wise_writer_matches_pythons_encoder(monkeypatch, chunk, distinct, combined, sample):
+    # Every path a column can take: coded or joined as it is, merged into runs or not, sampled.
     frame = awkward_frame()
     monkeypatch.setattr(geojson, "CHUNK_ROWS", chunk)
+    monkeypatch.setattr(geojson, "DISTINCT_SHARE", distinct)
+    monkeypatch.setattr(geojson, "COMBINED_SHARE", combined)
+    monkeypatch.setattr(geojson, "SAMPLE_ROWS", sample)
     text = geojson.geojson_text(frame)
     assert text == reference_text(frame)
     back = json.loads(text)["features"]

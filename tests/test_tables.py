@@ -117,3 +117,11 @@ def test_tables_are_deterministic(built, tmp_path):
     for name in ("events.csv", "events.parquet"):
         assert (out / name).read_bytes() == (again.out_dir / name).read_bytes(), name
     assert events_csv_bytes(result.events) == (out / "events.csv").read_bytes()
+
+
+def test_parquet_is_what_geopandas_writes(built, tmp_path):
+    # events.parquet is written from the shared Arrow table (tables.events_arrow): the same bytes as
+    # geopandas' own to_parquet, so that a geopandas upgrade changing its conversion shows here.
+    out, result, _ = built
+    result.events.to_parquet(tmp_path / "x.parquet", index=False, compression="zstd")
+    assert (tmp_path / "x.parquet").read_bytes() == (out / "events.parquet").read_bytes()

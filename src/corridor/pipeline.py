@@ -19,7 +19,7 @@ from corridor.events.tagging import Tagger
 from corridor.export.geojson import write_geojson
 from corridor.export.gpkg import study_area_layers, write_gpkg
 from corridor.export.staging import staged
-from corridor.export.tables import write_events_csv, write_events_parquet
+from corridor.export.tables import events_arrow, write_events_csv, write_events_parquet
 from corridor.export.text import csv_text, json_text
 from corridor.geo.buffer import DEFAULT_HALF_WIDTH_KM, DEFAULT_SECTION
 from corridor.geo.model import Model, compute
@@ -220,9 +220,13 @@ def render(
         ),
     }
     reach = float(f.profile.border_km.max())
-    write_gpkg(stage / "corridor.gpkg", study_area_layers(gpkg_layers, border_reach_km=reach))
-    write_events_csv(stage / "events.csv", f.events)
-    write_events_parquet(stage / "events.parquet", f.events)
+    # The events in Arrow once, for the GeoPackage's events layers, events.csv and events.parquet.
+    table = events_arrow(f.events)
+    gpkg = study_area_layers(gpkg_layers, border_reach_km=reach, arrow={"events": table})
+    write_gpkg(stage / "corridor.gpkg", gpkg)
+    write_events_csv(stage / "events.csv", f.events, table)
+    write_events_parquet(stage / "events.parquet", f.events, table)
+    del gpkg, table
     map_layers = SimpleNamespace(**vars(f), model=model)
     # fastkml and its dependencies take a quarter of a second to import: only when writing the KMZ,
     # so that corridor.load() in a notebook and the small commands stay quick.

