@@ -682,3 +682,29 @@ def test_settlements_go_in_as_columns_and_their_sources_stay_inert(layers):
     without = type(layers)(**vars(layers))
     without.settlements = None
     assert map_data(without)[0]["settlements"] == {"n": 0}
+
+
+def test_map_loads_four_folium_plugins_and_shares_them_with_folium_plugins():
+    """Drawing the map loads only the plugin modules it uses; a later ``import folium.plugins``
+    gets the very same classes (no second copies), and its other plugins still work."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from corridor.webmap import page, plugins\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith('folium.plugins'))\n"
+        "assert loaded == ['folium.plugins.fullscreen', 'folium.plugins.marker_cluster', "
+        "'folium.plugins.measure_control', 'folium.plugins.minimap'], loaded\n"
+        "import folium.plugins\n"
+        "assert folium.plugins.MiniMap is plugins.MiniMap is page._MiniMap.__mro__[1]\n"
+        "assert folium.plugins.MarkerCluster is plugins.MarkerCluster\n"
+        "from folium.plugins.fullscreen import Fullscreen\n"
+        "assert Fullscreen is plugins.Fullscreen\n"
+        "assert folium.plugins.HeatMap([[36.0, 36.5]]).get_name()\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(corridor.__file__).parents[1])}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False
+    )
+    assert result.returncode == 0, result.stderr

@@ -34,13 +34,12 @@ from typing import Any, ClassVar
 
 import folium
 from branca.element import Element, MacroElement
-from folium import plugins
 from folium.elements import JSCSSMixin
 from folium.map import Layer
 from folium.template import Template
 
 from corridor._errors import InputError
-from corridor.webmap import legend, style
+from corridor.webmap import legend, plugins, style
 from corridor.webmap.data import IMPORTED_TEXT_CHARS, MAX_IMPORTED_DRAWN, map_data
 from corridor.webmap.offline import make_self_contained
 
