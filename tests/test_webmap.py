@@ -387,6 +387,25 @@ def test_script_json_round_trips_and_hides_markup_and_templates():
         assert forbidden not in text
 
 
+def test_script_json_is_the_text_of_one_regular_expression_pass():
+    """The per-character replaces and the unrolled string pattern give the text the simple
+    forms gave: braces escaped inside strings only, then the six characters everywhere."""
+    texts = [*hostile_strings(), 'a{b}"c\\', '\\"{', "}}{{", "</SCRIPT>", "\u2028", "//h"]
+    value = {"texts": texts, "nested": [{"t{": t, "n": [1.5, {}]} for t in texts]}
+    plain = json.dumps(
+        value, ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False
+    )
+    braces = re.sub(
+        r'"(?:[^"\\]|\\.)*"',
+        lambda m: m.group().replace("{", "\\u007b").replace("}", "\\u007d"),
+        plain,
+    )
+    escapes = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "/": "\\/"}
+    escapes |= {"\u2028": "\\u2028", "\u2029": "\\u2029"}
+    expected = re.sub("[<>&/\u2028\u2029]", lambda m: escapes[m.group()], braces)
+    assert script_json(value) == expected
+
+
 def test_script_json_rejects_what_json_cannot_hold():
     with pytest.raises(ValueError, match="Out of range"):
         script_json([math.nan])
