@@ -263,3 +263,61 @@ def test_settlements_get_a_labelled_folder_when_present():
         for f in root.findall("k:Document/k:Folder", NS)
         if f.findtext("k:name", namespaces=NS).startswith("Settlements")
     ]
+
+
+def _tree(element) -> tuple:
+    """An element as (local tag, text, attributes, children): what two writers must agree on."""
+    return (
+        etree.QName(element).localname,
+        (element.text or "").strip(),
+        dict(element.attrib),
+        [_tree(child) for child in element],
+    )
+
+
+def _fastkml_geometry(geom):
+    """The reference: fastkml's KML for a shapely geometry (what doc.kml was written with)."""
+    from fastkml import geometry as fk
+
+    def coords(g):
+        xy = np.round(np.asarray(g.coords)[:, :2], 6).tolist()
+        return fk.Coordinates(coords=tuple(map(tuple, xy)))
+
+    kind = geom.geom_type
+    if kind == "Point":
+        return fk.Point(kml_coordinates=coords(geom))
+    if kind == "LineString":
+        return fk.LineString(tessellate=True, kml_coordinates=coords(geom))
+    if kind == "Polygon":
+        return fk.Polygon(
+            tessellate=True,
+            outer_boundary=fk.OuterBoundaryIs(
+                kml_geometry=fk.LinearRing(kml_coordinates=coords(geom.exterior))
+            ),
+            inner_boundaries=[
+                fk.InnerBoundaryIs(kml_geometry=fk.LinearRing(kml_coordinates=coords(r)))
+                for r in geom.interiors
+            ],
+        )
+    return fk.MultiGeometry(kml_geometries=[_fastkml_geometry(g) for g in geom.geoms])
+
+
+def test_geometries_are_written_as_fastkml_writes_them():
+    from shapely import wkt
+
+    from corridor.export.kml_elements import geometry_of
+
+    shapes = [
+        "POINT (36.1234567 35.7654321)",
+        "POINT (-0.0000001 35.5)",
+        "LINESTRING (36 35.5, 36.1 35.6, 36.2000005 35.7)",
+        "POLYGON ((36 35, 37 35, 37 36, 36 36, 36 35), (36.2 35.2, 36.4 35.2, 36.3 35.4, 36.2 35.2))",
+        "MULTIPOLYGON (((36 35, 37 35, 37 36, 36 35)), ((38 35, 39 35, 39 36, 38 35)))",
+        "MULTILINESTRING ((36 35, 36.5 35.5), (37 36, 37.5 36.5))",
+        "GEOMETRYCOLLECTION (POINT (36 35), LINESTRING (36 35, 37 36))",
+    ]
+    for text in shapes:
+        geom = wkt.loads(text)
+        ours = _tree(geometry_of(geom))
+        reference = _tree(_fastkml_geometry(geom).etree_element(precision=6))
+        assert ours == reference, text

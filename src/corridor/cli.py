@@ -8,6 +8,7 @@ cannot show (Arabic spellings on cp1252) is replaced, not fatal, and a reader th
 
 from __future__ import annotations
 
+import gc
 import math
 import os
 import sys
@@ -60,6 +61,18 @@ def tolerant_console() -> None:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="replace")
+
+
+def _freeze_imports() -> None:
+    """Take everything loaded so far out of the garbage collector's walks (``gc.freeze``).
+
+    A build makes millions of short-lived objects on top of about a million long-lived ones from
+    the libraries (pandas, shapely, folium, Jinja), and every full collection walks them all:
+    measured with ``gc.callbacks`` on a default build, 0.28-0.32 s of CPU in collections, 0.15 s
+    once the pipeline's imports are frozen. Only the commands do this, since their process ends
+    with the build; ``corridor.build()`` in a notebook leaves the collector as it is.
+    """
+    gc.freeze()
 
 
 def _show_version(value: bool) -> None:
@@ -120,6 +133,7 @@ def build(
     from corridor.pipeline import build as run_build
     from corridor.report import border_report, events_report, road_report, settlements_report
 
+    _freeze_imports()
     width = _positive_km(half_width_km)
     result = run_build(
         out,
@@ -157,6 +171,7 @@ def check(
     from corridor.claims.check import summary_line
     from corridor.pipeline import check as run_check
 
+    _freeze_imports()
     width = _positive_km(half_width_km)
     result = run_check(out, section=section, half_width_km=width, route=route)
     for claim in result.claims:

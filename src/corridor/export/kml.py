@@ -1,4 +1,4 @@
-"""``corridor.kmz`` for Google Earth: KML 2.2 (written with fastkml) in a zip, ``doc.kml`` first.
+"""``corridor.kmz`` for Google Earth: KML 2.2 (written with lxml) in a zip, ``doc.kml`` first.
 
 One folder per layer, styled like the web map (:data:`corridor.webmap.style.PALETTE`; the event
 icons in ``kml_icons/`` are drawn from the map's symbols by ``scripts/make_kml_icons.py`` and travel
@@ -23,24 +23,25 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from fastkml import KML, Document, Folder, Placemark
-from fastkml.styles import StyleUrl
 from lxml import etree
 
 from corridor.events.tagging import STUDY_AREA_KM
 from corridor.export.kml_bulk import imported_placemarks, settlement_placemarks
 from corridor.export.kml_elements import (
-    DECIMALS,
     GROUP_NAMES,
+    KML,
     ROAD_ALPHA,
     description_html,
+    folder,
     geometry_of,
     is_missing,
     kml_colour,
     kml_time,
+    placemark,
     safe_name,
     shared_styles,
     sources_html,
+    sub,
 )
 from corridor.webmap.convert import date_label
 from corridor.webmap.events import (
@@ -71,7 +72,7 @@ __all__ = [
 ZIP_DATE = (2020, 3, 5, 0, 0, 0)
 
 
-def _corridor_folder(layers: Any) -> Folder:
+def _corridor_folder(layers: Any) -> etree._Element:
     marks = []
     # ``corridor`` holds the halves; the part cut off at the border is a frame of its own.
     cut = getattr(layers, "corridor_cut", None)
@@ -90,7 +91,7 @@ def _corridor_folder(layers: Any) -> Folder:
             else f"{side.capitalize()} half: patrolled by {row['patrolled_by']}"
         )
         marks.append(
-            Placemark(
+            placemark(
                 name=safe_name(title),
                 description=description_html(
                     [
@@ -99,19 +100,19 @@ def _corridor_folder(layers: Any) -> Folder:
                     ],
                     [row.get("note")],
                 ),
-                style_url=StyleUrl(url=f"#corridor_{side}"),
-                kml_geometry=geometry_of(row["geometry"]),
+                style_url=f"#corridor_{side}",
+                geometry=geometry_of(row["geometry"]),
             )
         )
-    return Folder(name="Corridor (5 March 2020)", features=marks)
+    return folder(name="Corridor (5 March 2020)", features=marks)
 
 
-def _road_folder(layers: Any, names: dict[str, str]) -> Folder:
+def _road_folder(layers: Any, names: dict[str, str]) -> etree._Element:
     marks = []
     for seg in layers.route.to_dict("records"):
         a, b = names.get(seg["from"], seg["from"]), names.get(seg["to"], seg["to"])
         marks.append(
-            Placemark(
+            placemark(
                 name=safe_name(f"M4: {a} – {b}"),
                 description=description_html(
                     [
@@ -121,23 +122,21 @@ def _road_folder(layers: Any, names: dict[str, str]) -> Folder:
                     [seg.get("basis")],
                     link(seg.get("basis_url"), "basis"),
                 ),
-                style_url=StyleUrl(
-                    url=f"#road_{seg['confidence'] if seg['confidence'] in ROAD_ALPHA else 'high'}"
-                ),
-                kml_geometry=geometry_of(seg["geometry"]),
+                style_url=f"#road_{seg['confidence'] if seg['confidence'] in ROAD_ALPHA else 'high'}",
+                geometry=geometry_of(seg["geometry"]),
             )
         )
     note = "Opacity shows how sure the modelled course is: solid where well known, fainter where approximate."
-    return Folder(name="M4 road (as modelled)", description=inert(note), features=marks)
+    return folder(name="M4 road (as modelled)", description=inert(note), features=marks)
 
 
-def _places_folder(layers: Any) -> Folder:
+def _places_folder(layers: Any) -> etree._Element:
     marks = []
     for p in layers.places.to_dict("records"):
         if p["road_offset_km"] > STUDY_AREA_KM:
             continue
         marks.append(
-            Placemark(
+            placemark(
                 name=safe_name(p["name"]),
                 description=description_html(
                     [
@@ -153,26 +152,26 @@ def _places_folder(layers: Any) -> Folder:
                     [p.get("note")],
                     link(p.get("source_url"), p.get("source")),
                 ),
-                style_url=StyleUrl(url="#place"),
-                kml_geometry=geometry_of(p["geometry"]),
+                style_url="#place",
+                geometry=geometry_of(p["geometry"]),
             )
         )
-    return Folder(name="Places", features=marks)
+    return folder(name="Places", features=marks)
 
 
-def _settlements_folder(layers: Any) -> list[Folder]:
+def _settlements_folder(layers: Any) -> list[etree._Element]:
     """An empty Settlements folder when the layers have them (``geo.settlements``); its placemarks
     are added by :func:`kml_bytes` from :func:`kml_bulk.settlement_placemarks`."""
     frame = getattr(layers, "settlements", None)
     if frame is None or not len(frame) or "name" not in frame:
         return []
     count = int((frame.geometry.notna() & ~frame.geometry.is_empty).sum())
-    return [Folder(id=SETTLEMENTS_FOLDER, name=f"Settlements ({count})")]
+    return [folder(folder_id=SETTLEMENTS_FOLDER, name=f"Settlements ({count})")]
 
 
-def _border_folder(layers: Any) -> Folder:
+def _border_folder(layers: Any) -> etree._Element:
     row = layers.border.iloc[0]
-    mark = Placemark(
+    mark = placemark(
         name=safe_name(row.get("name") or "Turkey–Syria border"),
         description=description_html(
             [
@@ -181,13 +180,13 @@ def _border_folder(layers: Any) -> Folder:
                 ("Attribution", row.get("attribution")),
             ]
         ),
-        style_url=StyleUrl(url="#border"),
-        kml_geometry=geometry_of(row.geometry),
+        style_url="#border",
+        geometry=geometry_of(row.geometry),
     )
-    return Folder(name="Turkey–Syria border", features=[mark])
+    return folder(name="Turkey–Syria border", features=[mark])
 
 
-def _event_mark(e: dict[str, Any], group: str, names: dict[str, str]) -> Placemark:
+def _event_mark(e: dict[str, Any], group: str, names: dict[str, str]) -> etree._Element:
     when = date_label(e.get("date"), e.get("date_precision"))
     kind = str(e.get("kind") or "").replace("_", " ")
     rows = [
@@ -215,41 +214,41 @@ def _event_mark(e: dict[str, Any], group: str, names: dict[str, str]) -> Placema
         ),
         ("Origin", e.get("origin")),
     ]
-    return Placemark(
+    return placemark(
         name=safe_name(f"{when} · {kind}"),
         description=description_html(
             rows, [e.get("description"), e.get("location_note")], sources_html(e.get("sources"))
         ),
         times=kml_time(e.get("date"), e.get("date_precision")),
-        style_url=StyleUrl(url=f"#ev_{group}"),
-        kml_geometry=geometry_of(e["geometry"]),
+        style_url=f"#ev_{group}",
+        geometry=geometry_of(e["geometry"]),
     )
 
 
 def _event_folders(
     layers: Any, names: dict[str, str], imported: tuple[pd.DataFrame, int, int]
-) -> Iterator[Folder]:
+) -> Iterator[etree._Element]:
     events = layers.events
     catalogue = events[events["origin"] == "catalogue"]
-    near: dict[str, list[Placemark]] = {g: [] for g in GROUP_NAMES}
-    far: list[Placemark] = []
+    near: dict[str, list[etree._Element]] = {g: [] for g in GROUP_NAMES}
+    far: list[etree._Element] = []
     for e in catalogue.to_dict("records"):
         group = event_group(e["kind"], e.get("outcome"))
         mark = _event_mark(e, group, names)
         (near[group] if e.get("in_study_area") else far).append(mark)
-    yield Folder(
+    yield folder(
         name="Events (catalogue)",
         description=inert("The project's catalogue of events, by kind, dated for the time slider."),
-        features=[Folder(name=f"{GROUP_NAMES[g]} ({len(m)})", features=m) for g, m in near.items()],
+        features=[folder(name=f"{GROUP_NAMES[g]} ({len(m)})", features=m) for g, m in near.items()],
     )
     if far:
-        yield Folder(
+        yield folder(
             name=f"Events far from the corridor ({len(far)})",
             description=inert(
                 f"Catalogue events farther than {STUDY_AREA_KM:g} km from the road: talks, agreements and statements."
             ),
             features=far,
-            visibility=False,
+            visible=False,
         )
     rows, outside, in_area = imported
     if len(rows) or outside:
@@ -263,21 +262,21 @@ def _event_folders(
             "full rows: events.csv, events.parquet"
         )
         # The placemarks join the tree in kml_bytes (kml_bulk builds them much faster).
-        yield Folder(
-            id=IMPORTED_FOLDER,
+        yield folder(
+            folder_id=IMPORTED_FOLDER,
             name=f"Imported events ({len(rows):,})",
             description=inert(note + "."),
         )
 
 
-def _patrols_folder(layers: Any, names: dict[str, str]) -> Folder:
+def _patrols_folder(layers: Any, names: dict[str, str]) -> etree._Element:
     marks = []
     for p in layers.patrols.to_dict("records"):
         start, end = p.get("route_from"), p.get("route_to")
         group = event_group(p["kind"], p.get("outcome"))
         when = date_label(p.get("date"), p.get("date_precision"))
         marks.append(
-            Placemark(
+            placemark(
                 name=safe_name(
                     f"{when} · patrol {names.get(start, start)} – {names.get(end, end)}"
                 ),
@@ -294,14 +293,16 @@ def _patrols_folder(layers: Any, names: dict[str, str]) -> Folder:
                     sources_html(p.get("sources")),
                 ),
                 times=kml_time(p.get("date"), p.get("date_precision")),
-                style_url=StyleUrl(url=f"#patrol_line_{group}"),
-                kml_geometry=geometry_of(p["geometry"]),
+                style_url=f"#patrol_line_{group}",
+                geometry=geometry_of(p["geometry"]),
             )
         )
-    return Folder(name="Patrols (stretch of road covered)", features=marks)
+    return folder(name="Patrols (stretch of road covered)", features=marks)
 
 
-def kml_document(layers: Any, imported: tuple[pd.DataFrame, int, int] | None = None) -> KML:
+def kml_document(
+    layers: Any, imported: tuple[pd.DataFrame, int, int] | None = None
+) -> etree._Element:
     """The KML document of the layers (``places``, ``route``, ``corridor``, ``border``, ``events``, ``patrols``)."""
     names = dict(zip(layers.places["id"], layers.places["name"], strict=True))
     attribution = layers.border.iloc[0].get("attribution")
@@ -318,33 +319,32 @@ def kml_document(layers: Any, imported: tuple[pd.DataFrame, int, int] | None = N
         _patrols_folder(layers, names),
         *_event_folders(layers, names, imported or imported_rows(layers, MAX_IMPORTED_DRAWN)),
     ]
-    document = Document(
-        name="M4 security corridor",
-        description="<br>".join(
-            inert(t) for t in (summary, attribution) if not is_missing(t) and t
-        ),
-        styles=shared_styles(),
-        features=folders,
-        isopen=True,
-    )
-    return KML(features=[document])
+    root = etree.Element(KML + "kml", nsmap={None: KML_NS})
+    document = sub(root, "Document")
+    sub(document, "name", "M4 security corridor")
+    sub(document, "open", "1")
+    description = "<br>".join(inert(t) for t in (summary, attribution) if not is_missing(t) and t)
+    if description:
+        sub(document, "description", description)
+    document.extend(shared_styles())
+    document.extend(folders)
+    return root
 
 
 def _icons() -> dict[str, bytes]:
-    folder = files("corridor.export").joinpath("kml_icons")
+    icons = files("corridor.export").joinpath("kml_icons")
     return {
-        f"files/{g}.png": folder.joinpath(f"{g}.png").read_bytes()
-        for g in [*EVENT_SYMBOLS, "place"]
+        f"files/{g}.png": icons.joinpath(f"{g}.png").read_bytes() for g in [*EVENT_SYMBOLS, "place"]
     }
 
 
 def kml_bytes(layers: Any) -> bytes:
-    """``doc.kml``: the document from fastkml with the imported placemarks from :mod:`kml_bulk`."""
+    """``doc.kml``: the document with the imported placemarks and settlements from :mod:`kml_bulk`."""
     imported = imported_rows(layers, MAX_IMPORTED_DRAWN)
-    root = kml_document(layers, imported).etree_element(precision=DECIMALS)
-    folder = root.find(f".//{{{KML_NS}}}Folder[@id='{IMPORTED_FOLDER}']")
-    if folder is not None:
-        folder.extend(imported_placemarks(imported[0]))
+    root = kml_document(layers, imported)
+    events = root.find(f".//{{{KML_NS}}}Folder[@id='{IMPORTED_FOLDER}']")
+    if events is not None:
+        events.extend(imported_placemarks(imported[0]))
     villages = root.find(f".//{{{KML_NS}}}Folder[@id='{SETTLEMENTS_FOLDER}']")
     if villages is not None:
         villages.extend(settlement_placemarks(layers.settlements))

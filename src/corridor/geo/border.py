@@ -186,12 +186,20 @@ def _check(
     lat = np.interp(m, route.chainage_m, route.coords[:, 1])
     dist_m, _, _ = distance_to_border_m(border.line, lon, lat)
 
-    min_m, min_lon, min_lat, border_lon, border_lat = _refined_min(route, border, km, dist_m)
+    road_min = _refined_min(route, border, km, dist_m)
+    min_m, min_lon, min_lat, border_lon, border_lat = road_min
     min_km = float(route.locate(np.array([min_lon]), np.array([min_lat]))[0][0])
 
     sec = corridor.section
     in_sec = (km >= sec.km_from) & (km <= sec.km_to)
-    sec_min_m = _refined_min(route, border, km[in_sec], dist_m[in_sec])[0]
+    # The refinement depends only on the lowest sample: when the road's lowest lies in the section
+    # it is the section's too (the same first minimum), and the same search gives the same figure.
+    lowest = int(np.argmin(dist_m))
+    sec_min_m = (
+        road_min[0]
+        if in_sec[lowest]
+        else _refined_min(route, border, km[in_sec], dist_m[in_sec])[0]
+    )
     # The buffer's edge is the half-width from the road, so its closest approach to the border is the
     # section's closest road point less the half-width; below zero it reached into Turkey before the clip.
     north_edge_min_km = sec_min_m / 1000 - corridor.half_width_m / 1000

@@ -12,17 +12,17 @@ from __future__ import annotations
 import csv
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import shapely
 from shapely.geometry import LineString, MultiLineString
 from shapely.ops import linemerge
 
 from corridor._data import geodata_path
 from corridor._errors import InputError
-from corridor.geo.geodesy import cumulative_m, densify
+from corridor.geo.geodesy import PlanarLine, cumulative_m, densify
 from corridor.geo.places import Gazetteer, Place
 from corridor.geo.projection import lonlat_to_xy
 
@@ -146,6 +146,11 @@ class Route:
         """The route in the corridor's metric CRS."""
         return self._xy
 
+    @cached_property
+    def _planar(self) -> PlanarLine:
+        """The metric line prepared for locating points on it (built on first use)."""
+        return PlanarLine(np.asarray(self._xy.coords))
+
     def locate(self, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Chainage (km from Latakia) of the nearest road point, and which side each point is on.
 
@@ -155,9 +160,10 @@ class Route:
             ``side`` is +1 north of the road (left when driving east), -1 south, 0 on it.
         """
         x, y = lonlat_to_xy(np.atleast_1d(lon), np.atleast_1d(lat))
-        along = shapely.line_locate_point(self._xy, shapely.points(x, y))
+        # shapely.line_locate_point's figures, from an STR tree of the road's segments.
+        along = self._planar.locate(x, y)
         chainage_km = np.interp(along, self._xy_cum, self.chainage_m) / 1000
-        xy = np.asarray(self._xy.coords)
+        xy = self._planar.xy
         seg = np.clip(np.searchsorted(self._xy_cum, along, side="right") - 1, 0, len(xy) - 2)
         d = xy[seg + 1] - xy[seg]
         cross = d[:, 0] * (y - xy[seg, 1]) - d[:, 1] * (x - xy[seg, 0])

@@ -39,6 +39,9 @@ def missing(value: Any) -> bool:
 
 def text(value: Any) -> str:
     """Text for the data block: missing values become empty, unprintable characters U+FFFD."""
+    if type(value) is str:
+        # The common case first: 23,000 calls a build; pd.isna on a string costs 2 µs for nothing.
+        return UNREPRESENTABLE.sub("\ufffd", value) if UNREPRESENTABLE.search(value) else value
     if missing(value):
         return ""
     return UNREPRESENTABLE.sub("\ufffd", str(value))
@@ -51,7 +54,7 @@ def pts(coords: Any) -> list[list[float]]:
         return []
     keep = np.ones(len(arr), dtype=bool)
     keep[1:] = np.any(arr[1:] != arr[:-1], axis=1)
-    return [[float(lat), float(lon)] for lon, lat in arr[keep]]
+    return arr[keep][:, ::-1].tolist()
 
 
 def ll(lon: float, lat: float) -> list[float]:
