@@ -228,8 +228,8 @@ def render(
     write_events_parquet(stage / "events.parquet", f.events, table)
     del gpkg, table
     map_layers = SimpleNamespace(**vars(f), model=model)
-    # fastkml and its dependencies take a quarter of a second to import: only when writing the KMZ,
-    # so that corridor.load() in a notebook and the small commands stay quick.
+    # The KMZ writer is imported only here, so that corridor.load() in a notebook and the small
+    # commands do not load it.
     from corridor.export.kml import write_kmz
 
     write_kmz(stage / "corridor.kmz", map_layers)

@@ -1,12 +1,12 @@
 """Imported events and settlements in ``corridor.kmz``: thousands of placemarks, built a column at a
 time with lxml.
 
-fastkml builds and serialises the rest of the document; for the imported rows its objects cost
-about 90 µs a placemark to build and 60 µs to write (5 s of CPU for the 20,000 of a 200k-row ACLED
-import, measured on this machine). Here the same KML elements are made with lxml, the XML library
-fastkml itself writes with, and every distinct value is escaped once: about 10 µs a placemark. The
-elements join the fastkml document's tree (``kml.kml_bytes``), and the whole file is checked against
-OGC's KML 2.2 schema by the tests.
+Through fastkml objects (how the KMZ was first written) the imported rows cost about 90 µs a
+placemark to build and 60 µs to write (5 s of CPU for the 20,000 of a 200k-row ACLED import,
+measured on this machine). Here the same KML elements are made with lxml, the XML library fastkml
+itself writes with, and every distinct value is escaped once: about 10 µs a placemark. The elements
+join the document's tree (``kml.kml_bytes``, lxml too), and the tests check the whole file against
+OGC's KML 2.2 schema (fastkml's validator) and open it in QGIS.
 """
 
 from __future__ import annotations
