@@ -31,8 +31,23 @@ COMPARISON_CRS = {
 }
 
 
+#: The corridor's LCC as PROJ parameters (CORRIDOR_CRS is made from the same string).
+_LCC = "+proj=lcc +lat_0=35.85 +lon_0=36.5 +lat_1=35.6 +lat_2=36.1 +x_0=0 +y_0=0 +ellps=WGS84"
+#: The pipelines PROJ itself picks between WGS 84 and CORRIDOR_CRS (``Transformer.definition``),
+#: given directly: ``from_crs`` looks the operation up in proj.db, 0.03-0.05 s of CPU a build for
+#: the same transform, to the bit (tests/test_projection.py).
+_PIPELINES = {
+    "forward": f"+proj=pipeline +step +proj=unitconvert +xy_in=deg +xy_out=rad +step {_LCC}",
+    "inverse": f"+proj=pipeline +step +inv {_LCC} +step +proj=unitconvert +xy_in=rad +xy_out=deg",
+}
+
+
 @cache
 def _transformer(src: CRS, dst: CRS) -> Transformer:
+    if src == WGS84 and dst == CORRIDOR_CRS:
+        return Transformer.from_pipeline(_PIPELINES["forward"])
+    if src == CORRIDOR_CRS and dst == WGS84:
+        return Transformer.from_pipeline(_PIPELINES["inverse"])
     return Transformer.from_crs(src, dst, always_xy=True)
 
 
