@@ -171,9 +171,9 @@ def kml_time(date: Any, precision: Any) -> TimeStamp | TimeSpan | None:
 
     A full date whose precision is only the month or the year (ACLED's ``time_precision`` 3) is
     written as that month or year, so the time slider does not claim a day nobody reported. Spans
-    rather than KML's ``gYear``/``gYearMonth`` stamps: Google Earth draws a stamp at one instant
-    (the first of the month or year), and GDAL's LIBKML driver, which QGIS opens KMZ files with,
-    reads no time at all from a ``gYear`` stamp (seen in QGIS 3.22: 9 of 57 dated catalogue
+    rather than KML's ``gYear``/``gYearMonth`` stamps: KML defines a stamp as a single moment,
+    so a span says better that the event lies somewhere in it, and GDAL's LIBKML driver, which QGIS
+    opens KMZ files with, reads no time at all from a ``gYear`` stamp (seen in QGIS 3.22: 9 of the 102 dated catalogue
     events came out undated).
     """
     if is_missing(date) or not str(date):
