@@ -3,7 +3,7 @@
 import numpy as np
 import shapely
 
-from corridor.geo.geodesy import GEOD, locate_along, nearest_on_line_m
+from corridor.geo.geodesy import GEOD, PlanarLine, nearest_on_line_m
 
 
 def _line(rng, n=400):
@@ -13,14 +13,15 @@ def _line(rng, n=400):
     return xy
 
 
-def test_locate_along_equals_line_locate_point():
+def test_planar_line_locates_vertices_and_points_as_line_locate_point():
     rng = np.random.default_rng(7)
     xy = _line(rng)
-    cum = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(xy, axis=0).T))])
+    line = PlanarLine(xy)
+    cum = line.cum
     lo, hi = xy.min(axis=0) - 5_000, xy.max(axis=0) + 5_000
     pts = rng.uniform(lo, hi, size=(500, 2))
     pts = np.vstack([pts, xy[[0, 9, 10, 200, -1]]])
-    ours = locate_along(xy, cum, pts[:, 0], pts[:, 1])
+    ours = line.locate(pts[:, 0], pts[:, 1])
     geos = shapely.line_locate_point(shapely.LineString(xy), shapely.points(pts))
     # Equal distance to two far-apart stretches would be a tie either may break; random points
     # make none, so every value must agree.

@@ -150,7 +150,7 @@ def safe_url(url: object) -> str | None:
     """
     if not isinstance(url, str):
         return None
-    return _safe_url(str(url))
+    return _safe_url(url)
 
 
 @lru_cache(maxsize=4096)
