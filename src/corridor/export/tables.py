@@ -87,18 +87,6 @@ def guard_formulas(values: Any) -> Any:
     return pc.if_else(pa.array(risky), pc.binary_join_element_wise(guard, values, empty), values)
 
 
-def events_table(events: gpd.GeoDataFrame) -> pd.DataFrame:
-    """The events without geometry, with ``longitude`` and ``latitude`` last (rounded like the GeoJSON)."""
-    geometry = events.geometry
-    table = pd.DataFrame(events.drop(columns=geometry.name))
-    empty = geometry.isna() | geometry.is_empty
-    lon = np.where(empty, np.nan, geometry.x.where(~empty))
-    lat = np.where(empty, np.nan, geometry.y.where(~empty))
-    table["longitude"] = np.round(lon.astype(float), COORD_DECIMALS)
-    table["latitude"] = np.round(lat.astype(float), COORD_DECIMALS)
-    return table
-
-
 def events_arrow(events: gpd.GeoDataFrame) -> Any:
     """The events as the Arrow table that ``events.parquet`` holds (GeoParquet metadata, WKB points).
 
@@ -115,11 +103,12 @@ def events_arrow(events: gpd.GeoDataFrame) -> Any:
 
 
 def _csv_table(events: gpd.GeoDataFrame, table: Any | None) -> Any:
-    """The CSV's columns in Arrow: every event column, then ``longitude`` and ``latitude``."""
+    """The CSV's columns in Arrow: every event column, then ``longitude`` and ``latitude`` (WGS 84,
+    rounded like the GeoJSON; empty for a missing or empty point)."""
     import pyarrow as pa
 
     if table is None:
-        return pa.Table.from_pandas(events_table(events), preserve_index=False)
+        table = events_arrow(events)
     geometry = events.geometry
     empty = (geometry.isna() | geometry.is_empty).to_numpy(dtype=bool)
     xy = {"longitude": geometry.x, "latitude": geometry.y}
