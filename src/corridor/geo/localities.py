@@ -55,7 +55,9 @@ class PlaceMatch:
         return self.distance_m <= self.uncertainty_m
 
 
-def _coordinate(row: dict[str, str], field: str, path: Path, row_no: int, limit: float) -> float:
+def coordinate(row: dict[str, str], field: str, path: Path, row_no: int, limit: float) -> float:
+    """A latitude or longitude from a CSV row: a finite number within ±``limit`` degrees, or an
+    :class:`InputError` naming the file, row and field."""
     text = (row.get(field) or "").strip()
     if not text:
         raise InputError("no coordinate", file=str(path), row=row_no, field=field)
@@ -112,8 +114,8 @@ def read_localities(path: Path | str) -> dict[int, Locality]:
                     geonames_id=gid,
                     name=row["name"] or "",
                     name_ar=row["name_ar"] or "",
-                    lat=_coordinate(row, "lat", path, row_no, 90),
-                    lon=_coordinate(row, "lon", path, row_no, 180),
+                    lat=coordinate(row, "lat", path, row_no, 90),
+                    lon=coordinate(row, "lon", path, row_no, 180),
                     governorate=GOVERNORATES.get((row["gn_admin1"] or "").split(".")[0], ""),
                     row=row_no,
                 )

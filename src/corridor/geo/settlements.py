@@ -26,6 +26,7 @@ from corridor._errors import InputError
 from corridor.geo.border import BorderData
 from corridor.geo.buffer import Corridor
 from corridor.geo.geodesy import area_km2, planar_distance
+from corridor.geo.localities import coordinate
 from corridor.geo.projection import lonlat_to_xy, to_metric
 from corridor.geo.route import Route
 
@@ -85,21 +86,6 @@ def _integer(text: str, name: str, path: Path, row_no: int, *, required: bool) -
         ) from None
 
 
-def _coordinate(text: str, name: str, path: Path, row_no: int, lo: float, hi: float) -> float:
-    if not text:
-        raise InputError("the row has no coordinate", file=str(path), row=row_no, field=name)
-    try:
-        value = float(text)
-    except ValueError:
-        raise InputError(
-            f"{text!r} is not a number", file=str(path), row=row_no, field=name
-        ) from None
-    if not (np.isfinite(value) and lo <= value <= hi):
-        msg = f"{value} is outside {lo}..{hi}"
-        raise InputError(msg, file=str(path), row=row_no, field=name)
-    return value
-
-
 def read_settlements(path: Path | None = None) -> list[Settlement]:
     """Read and check ``settlements.csv`` (file, row and field named on any problem).
 
@@ -129,8 +115,8 @@ def read_settlements(path: Path | None = None) -> list[Settlement]:
                         msg = f"{value} occurs twice (also row {seen[name][value]})"
                         raise InputError(msg, file=str(path), row=row_no, field=name)
                     seen[name][value] = row_no
-                lat = _coordinate(get["lat"], "lat", path, row_no, -90, 90)
-                lon = _coordinate(get["lon"], "lon", path, row_no, -180, 180)
+                lat = coordinate(get, "lat", path, row_no, 90)
+                lon = coordinate(get, "lon", path, row_no, 180)
                 pop = _integer(get["population"], "population", path, row_no, required=False)
                 out.append(
                     Settlement(
