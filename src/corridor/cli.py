@@ -127,6 +127,14 @@ def build(
     strict: Annotated[
         bool, typer.Option(help="Fail (exit 2, outputs untouched) on any bad row in --events.")
     ] = False,
+    all_events: Annotated[
+        bool,
+        typer.Option(
+            "--all-events",
+            help="Write every imported event to events.geojson and corridor.gpkg too (by default "
+            "at most 20,000; events.csv and events.parquet always hold them all).",
+        ),
+    ] = False,
 ) -> None:
     """Build the corridor and write GeoJSON, CSV, JSON and a GeoPackage into OUT."""
     from corridor.claims.check import summary_line
@@ -142,6 +150,7 @@ def build(
         route=route,
         events=events or [],
         strict=strict,
+        all_events=all_events,
         progress=lambda message: say(f"  ... {message}", err=True),
     )
     say(border_report(result.model))
@@ -150,6 +159,8 @@ def build(
     say(settlements_report(result.model))
     say("")
     say(events_report(result.events, result.imports))
+    if result.feature_note:
+        say(f"events.geojson and corridor.gpkg hold {result.feature_note}")
     say("")
     say(summary_line(result.claims))
     say("")

@@ -1,7 +1,7 @@
 """The options of ``corridor.load``, ``corridor.build`` and ``corridor.check``, checked in one place.
 
 The CLI and the Python API take the same options under the same names (``section``,
-``half_width_km``, ``route``, ``events``, ``strict``, ``out``). A value of the wrong type is an
+``half_width_km``, ``route``, ``events``, ``strict``, ``all_events``, ``out``). A value of the wrong type is an
 :class:`~corridor._errors.OptionError` saying what was expected, raised before any work is done, so a
 user never meets a numpy error or a string read as a list of file names.
 """
@@ -30,6 +30,7 @@ class Options:
     route: Path | None
     events: tuple[Path, ...]
     strict: bool
+    all_events: bool = False
 
 
 def _what(value: object) -> str:
@@ -96,15 +97,18 @@ def check_options(
     route: object = None,
     events: object = (),
     strict: object = False,
+    all_events: object = False,
 ) -> Options:
     """Check every option and return them normalised; the first wrong one raises."""
-    if not isinstance(strict, bool):
-        msg = f"strict must be True or False, not {_what(strict)}"
-        raise OptionError(msg)
+    for name, flag in (("strict", strict), ("all_events", all_events)):
+        if not isinstance(flag, bool):
+            msg = f"{name} must be True or False, not {_what(flag)}"
+            raise OptionError(msg)
     return Options(
         section=check_section(section),
         half_width_km=check_half_width(half_width_km),
         route=None if route is None else check_path(route, "route"),
         events=check_events(events),
         strict=strict,
+        all_events=all_events,
     )

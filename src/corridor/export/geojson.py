@@ -287,16 +287,19 @@ def _write_bytes(out: TextIO, data: bytes | memoryview) -> None:
     buffer.write(data)
 
 
-def write_geojson(frame: gpd.GeoDataFrame, out: TextIO) -> None:
+def write_geojson(frame: gpd.GeoDataFrame, out: TextIO, *, description: str | None = None) -> None:
     """Write a GeoDataFrame as RFC 7946 GeoJSON: one feature per line, stable order.
 
     Values are encoded a column at a time and rows a chunk at a time, so a million imported events
     take seconds and bounded memory. ``out`` is a text stream; a file's bytes are written to its
-    binary buffer directly (UTF-8, as the file must be opened).
+    binary buffer directly (UTF-8, as the file must be opened). A ``description`` is written as a
+    member of the feature collection (RFC 7946 §6.1 allows such members; GDAL reads it as the
+    layer's ``DESCRIPTION``).
     """
     if frame.crs is not None and not frame.crs.equals("EPSG:4326"):
         frame = frame.to_crs("EPSG:4326")
-    out.write('{"type":"FeatureCollection","features":[\n')
+    about = "" if description is None else f',"description":{encode_basestring(description)}'
+    out.write('{"type":"FeatureCollection"' + about + ',"features":[\n')
     n = len(frame)
     for start in range(0, n, CHUNK_ROWS):
         data = _feature_bytes(frame.iloc[start : start + CHUNK_ROWS])
@@ -305,8 +308,8 @@ def write_geojson(frame: gpd.GeoDataFrame, out: TextIO) -> None:
     out.write("\n]}\n")
 
 
-def geojson_text(frame: gpd.GeoDataFrame) -> str:
+def geojson_text(frame: gpd.GeoDataFrame, *, description: str | None = None) -> str:
     """:func:`write_geojson` into a string."""
     buffer = io.StringIO()
-    write_geojson(frame, buffer)
+    write_geojson(frame, buffer, description=description)
     return buffer.getvalue()
