@@ -11,13 +11,13 @@ import pandas as pd
 import pyogrio
 import pytest
 from shapely.geometry import Point
-from test_webmap import write_acled
 from typer.testing import CliRunner
 
 import corridor
 from corridor import pipeline
 from corridor.cli import app
 from corridor.events.selection import drawn, kept, kept_note
+from test_webmap import write_acled
 
 
 def _events(rows: list[tuple[str, bool, str | None]]) -> gpd.GeoDataFrame:
@@ -114,8 +114,9 @@ def test_capped_build_says_so_in_both_files_and_in_its_result(capped):
     assert result.feature_note.startswith("5 of the 40 imported events")
     document = json.loads((out / "events.geojson").read_text(encoding="utf-8"))
     assert document["description"] == f"This file holds {result.feature_note}"
-    assert pyogrio.read_info(out / "events.geojson")["layer_metadata"]["DESCRIPTION"] == (
-        document["description"]
+    assert (
+        pyogrio.read_info(out / "events.geojson")["layer_metadata"]["DESCRIPTION"]
+        == (document["description"])
     )
     with sqlite3.connect(out / "corridor.gpkg") as db:
         texts = dict(db.execute("SELECT table_name, description FROM gpkg_contents"))
