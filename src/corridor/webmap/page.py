@@ -30,7 +30,7 @@ import itertools
 import json
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import folium
 from branca.element import Element, MacroElement
@@ -42,6 +42,9 @@ from corridor._errors import InputError
 from corridor.webmap import legend, plugins, style
 from corridor.webmap.data import IMPORTED_TEXT_CHARS, MAX_IMPORTED_DRAWN, map_data
 from corridor.webmap.offline import make_self_contained
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["IMPORTED_TEXT_CHARS", "MAX_IMPORTED_DRAWN", "build_map", "map_html", "script_json"]
 
@@ -272,6 +275,7 @@ def build_map(
     *,
     claims: Sequence[Mapping[str, Any]] | None = None,
     max_imported: int = MAX_IMPORTED_DRAWN,
+    imported: tuple[pd.DataFrame, int, int] | None = None,
 ) -> folium.Map:
     """Build the corridor map as a ``folium.Map`` (for a notebook; :func:`map_html` for a file).
 
@@ -288,6 +292,10 @@ def build_map(
         ``stretches`` of ``{km_from, km_to}``.
     max_imported
         Most imported events drawn; the most recent ones in the study area are kept.
+    imported
+        The imported rows to draw, as :func:`corridor.webmap.events.imported_rows` gives them for
+        these layers and ``max_imported`` (a build selects them once for the map and the KMZ);
+        selected here when not given.
 
     Returns
     -------
@@ -301,7 +309,9 @@ def build_map(
     """
     if max_imported < 0:
         raise InputError(f"max_imported must be 0 or more, not {max_imported}")
-    return map_from_data(*map_data(layers, claims=claims, max_imported=max_imported))
+    return map_from_data(
+        *map_data(layers, claims=claims, max_imported=max_imported, imported=imported)
+    )
 
 
 def map_from_data(
@@ -357,12 +367,13 @@ def map_html(
     *,
     claims: Sequence[Mapping[str, Any]] | None = None,
     max_imported: int = MAX_IMPORTED_DRAWN,
+    imported: tuple[pd.DataFrame, int, int] | None = None,
 ) -> str:
     """Return the corridor map as one HTML page that needs no network (``outputs/map.html``).
 
     Parameters
     ----------
-    layers, claims, max_imported
+    layers, claims, max_imported, imported
         As for :func:`build_map`.
 
     Returns
@@ -376,7 +387,7 @@ def map_html(
     corridor.webmap.offline.OfflineAssetError
         If the page would still load a script, stylesheet, font or image from the network.
     """
-    return page_html(build_map(layers, claims=claims, max_imported=max_imported))
+    return page_html(build_map(layers, claims=claims, max_imported=max_imported, imported=imported))
 
 
 def page_html(m: folium.Map) -> str:
