@@ -206,16 +206,61 @@ def _codes(values: pd.Series, table: dict[str, int]) -> list[int]:
     """Indices into the shared string table (-1 when missing or empty)."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     lookup = np.array(
-        [table.setdefault(t, len(table)) if (t := cv.text(u)) else -1 for u in uniques] + [-1],
+        [table.setdefault(t, len(table)) if (t := cv.text(u)) else -1 for u in uniques.tolist()]
+        + [-1],
         dtype=np.int64,
     )
     return lookup[codes].tolist()
 
 
+def _ranks(dates: pd.Series, rank: Mapping[str, int]) -> list[int]:
+    """Each row's place in the map's date order (-1 when it has none), looked up once per distinct
+    date (20,000 rows of a 200k-row ACLED file hold 475)."""
+    codes, uniques = pd.factorize(dates, use_na_sentinel=True)
+    lookup = np.array(
+        [rank.get(d, -1) if isinstance(d, str) else -1 for d in uniques.tolist()] + [-1],
+        dtype=np.int64,
+    )
+    return lookup[codes].tolist()
+
+
+def _numbers(values: pd.Series) -> np.ndarray:
+    return pd.to_numeric(values, errors="coerce").astype("float64").to_numpy()
+
+
+# The lists below are made by numpy, not a Python test per value: 0.06 s -> 0.01 s for the six
+# number columns of 20,000 rows (measured here).
 def _floats(values: pd.Series, digits: int) -> list[float | None]:
-    arr = pd.to_numeric(values, errors="coerce").astype("float64").to_numpy()
-    rounded = np.round(arr, digits)
-    return [None if math.isnan(v) else float(v) for v in rounded.tolist()]
+    """The values rounded to ``digits`` decimals, ``None`` where missing."""
+    rounded = np.round(_numbers(values), digits)
+    gaps = np.isnan(rounded)
+    if not gaps.any():
+        return rounded.tolist()
+    out = rounded.astype(object)
+    out[gaps] = None
+    return out.tolist()
+
+
+def _ints(numbers: np.ndarray, fill: int | None) -> list[int | None]:
+    """``int(v)`` of each number (towards zero), ``fill`` where missing."""
+    gaps = np.isnan(numbers)
+    known = numbers[~gaps]
+    if known.size and not (np.abs(known) < 2.0**62).all():  # inf or beyond int64: Python's ints
+        return [fill if math.isnan(v) else int(v) for v in numbers.tolist()]
+    whole = np.where(gaps, 0, numbers).astype(np.int64)
+    if fill == 0 or not gaps.any():
+        return whole.tolist()
+    out = whole.astype(object)
+    out[gaps] = fill
+    return out.tolist()
+
+
+def _texts(values: pd.Series) -> list[str]:
+    """:func:`convert.text` of each value; the whole column at once when it is all clean text."""
+    items = values.tolist()
+    if all(type(v) is str for v in items) and not cv.UNREPRESENTABLE.search("".join(items)):
+        return items
+    return [cv.text(v) for v in items]
 
 
 #: The columns of the imported rows that the map (:func:`imported_columns`) and the KMZ draw.
@@ -253,10 +298,12 @@ def imported_columns(rows: pd.DataFrame, rank: Mapping[str, int]) -> dict[str, A
     desc = (
         column("description").astype("object").where(column("description").notna(), "").astype(str)
     )
-    desc = desc.str.replace(cv.UNREPRESENTABLE, "\ufffd", regex=True)
+    if cv.UNREPRESENTABLE.search("".join(desc.tolist())) is not None:
+        # One search of all the texts first: nearly every file has no such character, and the
+        # replacement a text at a time took 0.02 s for 20,000 rows (measured here).
+        desc = desc.str.replace(cv.UNREPRESENTABLE, "\ufffd", regex=True)
     cut = desc.str.len() > IMPORTED_TEXT_CHARS
     dates = column("date").astype("object")
-    fatalities = pd.to_numeric(column("fatalities"), errors="coerce")
     c = {
         "origin": _codes(column("origin"), table),
         "date": _codes(dates, table),
@@ -269,11 +316,11 @@ def imported_columns(rows: pd.DataFrame, rank: Mapping[str, int]) -> dict[str, A
         "place": _codes(column("place_names"), table),
         "source": _codes(column("sources"), table),
         "side": _codes(column("side"), table),
-        "id": [cv.text(v) for v in column("id").tolist()],
+        "id": _texts(column("id")),
         "desc": desc.str.slice(0, IMPORTED_TEXT_CHARS).tolist(),
         "cut": cut.astype(int).tolist(),
-        "fat": [None if math.isnan(v) else int(v) for v in fatalities.astype("float64").tolist()],
-        "unc": [0 if v is None else round(v) for v in _floats(column("uncertainty_m"), 0)],
+        "fat": _ints(_numbers(column("fatalities")), None),
+        "unc": _ints(np.round(_numbers(column("uncertainty_m")), 0), 0),
         "km": _floats(column("chainage_km"), 1),
         "road": _floats(column("road_km"), 2),
         "bkm": _floats(column("border_km"), 1),
@@ -284,7 +331,7 @@ def imported_columns(rows: pd.DataFrame, rank: Mapping[str, int]) -> dict[str, A
         "n": len(rows),
         "lat": np.round(geometry.y.to_numpy(dtype=float), cv.DECIMALS).tolist(),
         "lon": np.round(geometry.x.to_numpy(dtype=float), cv.DECIMALS).tolist(),
-        "r": [rank.get(d, -1) if isinstance(d, str) else -1 for d in dates.tolist()],
+        "r": _ranks(dates, rank),
         "s": list(table),
         "c": c,
     }

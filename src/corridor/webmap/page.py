@@ -94,16 +94,21 @@ def _brace(match: re.Match[str]) -> str:
     return "\\u007b" if match.group() == "{" else "\\u007d"
 
 
-#: A JSON string literal (the text between its quotes may hold escaped quotes), written as an
-#: unrolled loop: the same literals as ``"(?:[^"\\]|\\.)*"``, found in half the time.
-_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+#: A stretch of JSON text up to the next string literal that holds a brace (group 1: structure and
+#: brace-free literals, each literal an unrolled loop, possessive so that nothing is retried), then
+#: that literal (group 2, absent at the end). JSON never escapes a brace, so a literal with none
+#: matches the brace-free form whole. One match per literal with a brace, not one per literal:
+#: 0.06 s -> 0.02 s for the 3 MB data block of a map with 20,000 imported events (measured here).
+_UP_TO_BRACED = re.compile(
+    r'((?:[^"]++|"[^"\\{}]*+(?:\\.[^"\\{}]*+)*+")*+)("[^"\\]*(?:\\.[^"\\]*)*")?'
+)
 
 
 def _escape_braces(match: re.Match[str]) -> str:
-    literal = match.group()
-    if "{" not in literal and "}" not in literal:  # nearly all of the 13,000 in a build
-        return literal
-    return _BRACES.sub(_brace, literal)
+    literal = match.group(2)
+    if literal is None:
+        return match.group(1)
+    return match.group(1) + _BRACES.sub(_brace, literal)
 
 
 def _dump(value: Any) -> str:
@@ -112,7 +117,7 @@ def _dump(value: Any) -> str:
     text = json.dumps(
         value, ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False
     )
-    return _JSON_STRING.sub(_escape_braces, text)
+    return _UP_TO_BRACED.sub(_escape_braces, text)
 
 
 def script_json(value: Any) -> str:
