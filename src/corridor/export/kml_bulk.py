@@ -28,7 +28,12 @@ KML = "{http://www.opengis.net/kml/2.2}"
 def _escaped(values: pd.Series, key: str = "") -> list[str]:
     """``key + inert(value)`` of each value ("" when that is empty or missing), each distinct
     value escaped once."""
-    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
+    # Text columns are factorized as they are (Arrow's own hashing), and only their distinct
+    # values become Python strings (place, sources and kind of 20,000 rows: 0.012 s -> 0.005 s
+    # here, against converting every row first).
+    if not isinstance(values.dtype, pd.StringDtype):
+        values = values.astype(object)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
     table = np.array(
         [key + text if (text := inert(u)) else "" for u in uniques.tolist()] + [""], dtype=object
     )
@@ -86,6 +91,21 @@ def _pairs(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     first = np.empty(int(codes.max()) + 1 if codes.size else 0, dtype=np.intp)
     first[codes[::-1]] = np.arange(codes.size - 1, -1, -1)
     return codes, first
+
+
+def _shortened(values: pd.Series) -> list[str]:
+    """Each text cut to :data:`IMPORTED_TEXT_CHARS` characters (then "…") and escaped, one row at
+    a time: nearly every description is its own (0.04 s -> 0.03 s for 20,000 rows against
+    pandas' string methods and a shared escape table, measured here)."""
+    cut = IMPORTED_TEXT_CHARS
+    out = []
+    for value in values.tolist():
+        if is_missing(value):
+            out.append("")
+            continue
+        text = str(value)
+        out.append(inert(text[:cut] + "…" if len(text) > cut else text))
+    return out
 
 
 def _joined(lines: list[list[str]]) -> list[str]:
@@ -148,10 +168,6 @@ def imported_placemarks(rows: pd.DataFrame) -> list[etree._Element]:
     kind = _column(rows, "kind").astype(object).where(_column(rows, "kind").notna(), "")
     kind_words = kind.astype(str).str.replace("_", " ", regex=False)
     times, labels, names = _times(rows, kind_words)
-    text = _column(rows, "description").astype(object)
-    text = text.where(text.notna(), None)
-    long = text.astype(str).str.len() > IMPORTED_TEXT_CHARS
-    short = text.where(~long, text.astype(str).str.slice(0, IMPORTED_TEXT_CHARS) + "…")
     descriptions = _joined(
         [
             labels,
@@ -165,7 +181,7 @@ def imported_placemarks(rows: pd.DataFrame) -> list[etree._Element]:
                 _column(rows, "in_corridor").map({True: "yes", False: "no"}),
                 "<b>In the corridor</b>: ",
             ),
-            _escaped(short),
+            _shortened(_column(rows, "description")),
             _escaped(_column(rows, "sources"), "<b>Sources</b>: "),
         ]
     )
