@@ -18,7 +18,7 @@ import pandas as pd
 from lxml import etree
 
 from corridor.export.kml_elements import DECIMALS, is_missing, kml_time, safe_name
-from corridor.webmap.convert import date_label
+from corridor.webmap.convert import date_label, point_xy
 from corridor.webmap.events import IMPORTED_TEXT_CHARS
 from corridor.webmap.safe import inert
 
@@ -120,8 +120,7 @@ def _joined(lines: list[list[str]]) -> list[str]:
 def _coordinates(rows: pd.DataFrame) -> list[str]:
     """Each row's ``lon,lat`` text; each distinct point formatted once (an event file repeats its
     places: 20,000 imported rows hold about 3,000 points, 0.036 s -> 0.01 s here)."""
-    lon = np.round(rows.geometry.x.to_numpy(dtype=float), DECIMALS)
-    lat = np.round(rows.geometry.y.to_numpy(dtype=float), DECIMALS)
+    lon, lat = (np.round(v, DECIMALS) for v in point_xy(rows.geometry))
     codes, first = _pairs(pd.Series(lon), pd.Series(lat))
     text = [
         f"{x:.{DECIMALS}f},{y:.{DECIMALS}f}"

@@ -326,11 +326,11 @@ def imported_columns(rows: pd.DataFrame, rank: Mapping[str, int]) -> dict[str, A
         "bkm": _floats(column("border_km"), 1),
         "inc": column("in_corridor").fillna(False).astype(bool).astype(int).tolist(),
     }
-    geometry = rows.geometry
+    lon, lat = cv.point_xy(rows.geometry)
     return {
         "n": len(rows),
-        "lat": np.round(geometry.y.to_numpy(dtype=float), cv.DECIMALS).tolist(),
-        "lon": np.round(geometry.x.to_numpy(dtype=float), cv.DECIMALS).tolist(),
+        "lat": np.round(lat, cv.DECIMALS).tolist(),
+        "lon": np.round(lon, cv.DECIMALS).tolist(),
         "r": _ranks(dates, rank),
         "s": list(table),
         "c": c,
