@@ -65,10 +65,11 @@ def _times(rows: pd.DataFrame, kinds: pd.Series) -> tuple[list[Any], list[str], 
         else:
             times.append((str(t.begin), str(t.end)))
         labels.append(date_label(d, p))
-    row_labels = pd.Series(_take(labels, when_codes), index=rows.index, dtype=object)
-    name_codes, name_first = _pairs(row_labels, kinds)
-    label_list, kind_list = row_labels.tolist(), kinds.tolist()
-    names = [safe_name(f"{label_list[i]} · {kind_list[i]}") for i in name_first.tolist()]
+    # Named per distinct (dating, kind): the label follows from the dating, so the names are the
+    # same as per distinct (label, kind), and integer codes pair faster than the labels' text.
+    name_codes, name_first = _pairs(pd.Series(when_codes), kinds)
+    kind_list = kinds.tolist()
+    names = [safe_name(f"{labels[when_codes[i]]} · {kind_list[i]}") for i in name_first.tolist()]
     escaped = ["<b>Date</b>: " + text if (text := inert(label)) else "" for label in labels]
     return _take(times, when_codes), _take(escaped, when_codes), _take(names, name_codes)
 
@@ -186,18 +187,24 @@ def imported_placemarks(rows: pd.DataFrame) -> list[etree._Element]:
     )
     coords = _coordinates(rows)
     marks = []
+    append = marks.append
+    undated, stamp, span = _TEMPLATES[0], _TEMPLATES[1], _TEMPLATES[2]
     # lxml's own copy is deep; copy.deepcopy adds Python's memo bookkeeping around it (0.33 s ->
     # 0.09 s for 20,000 placemarks here).
-    for i in range(n):
-        when = times[i]
-        mark = _TEMPLATES[len(when) if when else 0].__copy__()
-        mark[0].text = names[i]
-        mark[1].text = descriptions[i]
-        if when:
-            for j, value in enumerate(when):
-                mark[2][j].text = value
-        mark[-1][0].text = coords[i]
-        marks.append(mark)
+    for name, description, when, point in zip(names, descriptions, times, coords, strict=True):
+        if when is None:
+            mark = undated.__copy__()
+        elif len(when) == 1:
+            mark = stamp.__copy__()
+            mark[2][0].text = when[0]
+        else:
+            mark = span.__copy__()
+            period = mark[2]
+            period[0].text, period[1].text = when
+        mark[0].text = name
+        mark[1].text = description
+        mark[-1][0].text = point
+        append(mark)
     return marks
 
 
