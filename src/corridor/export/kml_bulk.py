@@ -26,8 +26,8 @@ KML = "{http://www.opengis.net/kml/2.2}"
 
 
 def _escaped(values: pd.Series, key: str = "") -> list[str]:
-    """``key + inert(value)`` of each value ("" when that is empty or missing), each distinct
-    value escaped once."""
+    """``key + inert(value)`` of each value ("" when the escaped value is empty or missing),
+    each distinct value escaped once."""
     # Text columns are factorized as they are (Arrow's own hashing), and only their distinct
     # values become Python strings (place, sources and kind of 20,000 rows: 0.012 s -> 0.005 s
     # here, against converting every row first).
@@ -47,7 +47,7 @@ def _column(rows: pd.DataFrame, name: str) -> pd.Series:
 def _times(rows: pd.DataFrame, kinds: pd.Series) -> tuple[list[Any], list[str], list[str]]:
     """Per row: the KML time (``(when,)``, ``(begin, end)`` or None), the description's date
     line (escaped) and the placemark's name. Each distinct (date, precision) is dated once and
-    each distinct (date label, kind) named once (2,200 and 4,000 of 20,000 rows from a 200k-row
+    each distinct (dating, kind) named once (2,200 and about 4,000 of 20,000 rows from a 200k-row
     ACLED import: 0.14 s -> 0.06 s here, against dating every distinct (date, precision, kind))."""
     date = _column(rows, "date").astype(object)
     precision = _column(rows, "date_precision").astype(object)
@@ -120,7 +120,8 @@ def _joined(lines: list[list[str]]) -> list[str]:
 
 def _coordinates(rows: pd.DataFrame) -> list[str]:
     """Each row's ``lon,lat`` text; each distinct point formatted once (an event file repeats its
-    places: 20,000 imported rows hold about 3,000 points, 0.036 s -> 0.01 s here)."""
+    places: the 20,000 imported rows of a 200k-row ACLED file hold 2,291 points, 0.027 s ->
+    0.018 s here)."""
     lon, lat = (np.round(v, DECIMALS) for v in point_xy(rows.geometry))
     codes, first = _pairs(pd.Series(lon), pd.Series(lat))
     text = [

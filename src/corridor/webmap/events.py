@@ -228,7 +228,7 @@ def _numbers(values: pd.Series) -> np.ndarray:
     return pd.to_numeric(values, errors="coerce").astype("float64").to_numpy()
 
 
-# The lists below are made by numpy, not a Python test per value: 0.06 s -> 0.01 s for the six
+# The lists below are made by numpy, not a Python test per value: 0.016 s -> 0.007 s for the five
 # number columns of 20,000 rows (measured here).
 def _floats(values: pd.Series, digits: int) -> list[float | None]:
     """The values rounded to ``digits`` decimals, ``None`` where missing."""

@@ -107,7 +107,8 @@ def inert(text: object) -> str:
         return value
     # One str.replace per character present, "&" first (no reference holds another special
     # character): the same text as a regular-expression pass with a function per match, in about
-    # half the time for the 25,000 texts of a KMZ with 20,000 imported events (0.08 s -> 0.04 s).
+    # a third less time (the 20,000 distinct texts of 20,000 imported events: 0.017 s -> 0.012 s;
+    # every cell of a 10,000-row ACLED file: 0.50 s -> 0.14 s, measured here).
     for char, reference in _REFERENCES.items():
         if char in value:
             value = value.replace(char, reference)
