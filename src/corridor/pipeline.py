@@ -174,11 +174,17 @@ def claim_texts(claims: Sequence[ClaimResult]) -> dict[str, str]:
     return {"claims.json": json_text(claims_document(claims)), "claims.md": claims_markdown(claims)}
 
 
-def write_map(path: Path, layers: SimpleNamespace, claims: list[dict]) -> None:
-    """Write the self-contained ``map.html`` from the layers."""
+def write_map(
+    path: Path,
+    layers: SimpleNamespace,
+    claims: list[dict],
+    imported: tuple[pd.DataFrame, int, int] | None = None,
+) -> None:
+    """Write the self-contained ``map.html`` from the layers (``imported``: the rows drawn)."""
     from corridor.webmap.page import map_html
 
-    path.write_text(map_html(layers, claims=claims), encoding="utf-8", newline="\n")
+    page = map_html(layers, claims=claims, imported=imported)
+    path.write_text(page, encoding="utf-8", newline="\n")
 
 
 def render(
@@ -248,9 +254,12 @@ def render(
     # The KMZ writer is imported only here, so that corridor.load() in a notebook and the small
     # commands do not load it.
     from corridor.export.kml import write_kmz
+    from corridor.webmap.events import MAX_IMPORTED_DRAWN, imported_rows
 
-    write_kmz(stage / "corridor.kmz", map_layers)
-    write_map(stage / "map.html", map_layers, claims_document(claims))
+    # The imported rows drawn, selected once for both drawings (0.07 s for 200,000 rows here).
+    drawn = imported_rows(map_layers, MAX_IMPORTED_DRAWN)
+    write_kmz(stage / "corridor.kmz", map_layers, drawn)
+    write_map(stage / "map.html", map_layers, claims_document(claims), drawn)
     return note
 
 

@@ -47,6 +47,7 @@ from corridor.webmap.convert import date_label
 from corridor.webmap.events import (
     IMPORTED_TEXT_CHARS,
     MAX_IMPORTED_DRAWN,
+    catalogue_events,
     event_group,
     imported_rows,
 )
@@ -228,8 +229,7 @@ def _event_mark(e: dict[str, Any], group: str, names: dict[str, str]) -> etree._
 def _event_folders(
     layers: Any, names: dict[str, str], imported: tuple[pd.DataFrame, int, int]
 ) -> Iterator[etree._Element]:
-    events = layers.events
-    catalogue = events[events["origin"] == "catalogue"]
+    catalogue = catalogue_events(layers.events)
     near: dict[str, list[etree._Element]] = {g: [] for g in GROUP_NAMES}
     far: list[etree._Element] = []
     for e in catalogue.to_dict("records"):
@@ -338,9 +338,14 @@ def _icons() -> dict[str, bytes]:
     }
 
 
-def kml_bytes(layers: Any) -> bytes:
-    """``doc.kml``: the document with the imported placemarks and settlements from :mod:`kml_bulk`."""
-    imported = imported_rows(layers, MAX_IMPORTED_DRAWN)
+def kml_bytes(layers: Any, imported: tuple[pd.DataFrame, int, int] | None = None) -> bytes:
+    """``doc.kml``: the document with the imported placemarks and settlements from :mod:`kml_bulk`.
+
+    ``imported`` is ``imported_rows(layers, MAX_IMPORTED_DRAWN)`` when the caller has it (a build
+    shares it with the map); selected here when not given.
+    """
+    if imported is None:
+        imported = imported_rows(layers, MAX_IMPORTED_DRAWN)
     root = kml_document(layers, imported)
     events = root.find(f".//{{{KML_NS}}}Folder[@id='{IMPORTED_FOLDER}']")
     if events is not None:
@@ -351,9 +356,12 @@ def kml_bytes(layers: Any) -> bytes:
     return etree.tostring(root, encoding="UTF-8", xml_declaration=True)
 
 
-def write_kmz(path: Path, layers: Any) -> None:
-    """Write ``corridor.kmz``: ``doc.kml`` first, then the icons, with pinned timestamps."""
-    entries = {"doc.kml": kml_bytes(layers), **_icons()}
+def write_kmz(
+    path: Path, layers: Any, imported: tuple[pd.DataFrame, int, int] | None = None
+) -> None:
+    """Write ``corridor.kmz``: ``doc.kml`` first, then the icons, with pinned timestamps
+    (``imported`` as for :func:`kml_bytes`)."""
+    entries = {"doc.kml": kml_bytes(layers, imported), **_icons()}
     with zipfile.ZipFile(path, "w") as kmz:
         for name, data in entries.items():
             info = zipfile.ZipInfo(name, date_time=ZIP_DATE)

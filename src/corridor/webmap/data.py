@@ -30,6 +30,7 @@ from corridor.webmap.events import (
     GROUP_NAMES,
     IMPORTED_TEXT_CHARS,
     MAX_IMPORTED_DRAWN,
+    catalogue_events,
     catalogue_marks,
     imported_columns,
     imported_rows,
@@ -55,7 +56,7 @@ __all__ = ["IMPORTED_TEXT_CHARS", "MAX_IMPORTED_DRAWN", "map_data"]
 
 def _catalogue_dates(events: pd.DataFrame) -> list[dict[str, Any]]:
     """The catalogue rows' date, precision and kind, with ``None`` for a missing date."""
-    cat = events.loc[events["origin"] == "catalogue", ["date", "date_precision", "kind"]]
+    cat = catalogue_events(events)[["date", "date_precision", "kind"]]
     cat = cat.astype(object).where(cat.notna(), None)
     return cat.to_dict("records")
 
@@ -65,8 +66,12 @@ def map_data(
     *,
     claims: Sequence[Mapping[str, Any]] | None = None,
     max_imported: int = MAX_IMPORTED_DRAWN,
+    imported: tuple[pd.DataFrame, int, int] | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any], list[tuple[str, str, bool]]]:
     """Everything the map draws: the JSON data, the legend's facts and the layer menu's entries.
+
+    ``imported`` is what :func:`~corridor.webmap.events.imported_rows` gives for ``layers`` and
+    ``max_imported``, when the caller has it already (a build shares it with the KMZ).
 
     Returns
     -------
@@ -81,11 +86,14 @@ def map_data(
     corridor = corridor_halves(layers, model)
     places = place_marks(layers, model)
     events, elsewhere = catalogue_marks(layers, model)
-    rows, outside, in_area = imported_rows(layers, max_imported)
+    rows, outside, in_area = (
+        imported if imported is not None else imported_rows(layers, max_imported)
+    )
     # A month or a year steps in after the days it contains, not before them.
     dates = sorted(
         {d for d in (e["date"] for e in events) if d}
-        | {d for d in rows["date"].dropna().astype(str) if d},
+        # Distinct dates first: iterating 20,000 rows took 0.024 s, their 475 dates 0.005 s.
+        | {d for d in pd.unique(rows["date"].dropna().astype(str)).tolist() if d},
         key=timeline_key,
     )
     rank = {d: i for i, d in enumerate(dates)}

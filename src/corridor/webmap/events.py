@@ -130,10 +130,33 @@ def _date_key(value: Any) -> str | None:
     return None if cv.missing(value) or not str(value) else str(value)
 
 
+def catalogue_events(events: pd.DataFrame) -> pd.DataFrame:
+    """The catalogue's rows of an events layer, in order.
+
+    The catalogue comes first in the layer, so its rows are one run and are taken as a slice,
+    which shares the columns; a boolean selection copies every column (53 columns of 200,000
+    rows: 0.02 s a call, measured here, and the map and the KMZ make three). Rows found anywhere
+    else are selected by the mask as before.
+
+    Parameters
+    ----------
+    events
+        The events layer (``layers.events``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows whose ``origin`` is ``"catalogue"``, with every column.
+    """
+    where = np.flatnonzero(events["origin"].eq("catalogue").fillna(False).to_numpy(dtype=bool))
+    if len(where) and int(where[-1]) - int(where[0]) + 1 == len(where):
+        return events.iloc[int(where[0]) : int(where[-1]) + 1]
+    return events.iloc[where]
+
+
 def catalogue_marks(layers: Any, model: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The catalogue's events in the study area (drawn) and elsewhere (listed), without ranks."""
-    events = layers.events
-    cat = events[events["origin"] == "catalogue"]
+    cat = catalogue_events(layers.events)
     names = cv.name_of(layers)
     patrol_lines = dict(zip(layers.patrols["id"], layers.patrols.geometry, strict=True))
     drawn: list[dict[str, Any]] = []
@@ -183,16 +206,61 @@ def _codes(values: pd.Series, table: dict[str, int]) -> list[int]:
     """Indices into the shared string table (-1 when missing or empty)."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     lookup = np.array(
-        [table.setdefault(t, len(table)) if (t := cv.text(u)) else -1 for u in uniques] + [-1],
+        [table.setdefault(t, len(table)) if (t := cv.text(u)) else -1 for u in uniques.tolist()]
+        + [-1],
         dtype=np.int64,
     )
     return lookup[codes].tolist()
 
 
+def _ranks(dates: pd.Series, rank: Mapping[str, int]) -> list[int]:
+    """Each row's place in the map's date order (-1 when it has none), looked up once per distinct
+    date (20,000 rows of a 200k-row ACLED file hold 475)."""
+    codes, uniques = pd.factorize(dates, use_na_sentinel=True)
+    lookup = np.array(
+        [rank.get(d, -1) if isinstance(d, str) else -1 for d in uniques.tolist()] + [-1],
+        dtype=np.int64,
+    )
+    return lookup[codes].tolist()
+
+
+def _numbers(values: pd.Series) -> np.ndarray:
+    return pd.to_numeric(values, errors="coerce").astype("float64").to_numpy()
+
+
+# The lists below are made by numpy, not a Python test per value: 0.016 s -> 0.007 s for the five
+# number columns of 20,000 rows (measured here).
 def _floats(values: pd.Series, digits: int) -> list[float | None]:
-    arr = pd.to_numeric(values, errors="coerce").astype("float64").to_numpy()
-    rounded = np.round(arr, digits)
-    return [None if math.isnan(v) else float(v) for v in rounded.tolist()]
+    """The values rounded to ``digits`` decimals, ``None`` where missing."""
+    rounded = np.round(_numbers(values), digits)
+    gaps = np.isnan(rounded)
+    if not gaps.any():
+        return rounded.tolist()
+    out = rounded.astype(object)
+    out[gaps] = None
+    return out.tolist()
+
+
+def _ints(numbers: np.ndarray, fill: int | None) -> list[int | None]:
+    """``int(v)`` of each number (towards zero), ``fill`` where missing."""
+    gaps = np.isnan(numbers)
+    known = numbers[~gaps]
+    if known.size and not (np.abs(known) < 2.0**62).all():  # inf or beyond int64: Python's ints
+        return [fill if math.isnan(v) else int(v) for v in numbers.tolist()]
+    whole = np.where(gaps, 0, numbers).astype(np.int64)
+    if fill == 0 or not gaps.any():
+        return whole.tolist()
+    out = whole.astype(object)
+    out[gaps] = fill
+    return out.tolist()
+
+
+def _texts(values: pd.Series) -> list[str]:
+    """:func:`convert.text` of each value; the whole column at once when it is all clean text."""
+    items = values.tolist()
+    if all(type(v) is str for v in items) and not cv.UNREPRESENTABLE.search("".join(items)):
+        return items
+    return [cv.text(v) for v in items]
 
 
 #: The columns of the imported rows that the map (:func:`imported_columns`) and the KMZ draw.
@@ -230,10 +298,12 @@ def imported_columns(rows: pd.DataFrame, rank: Mapping[str, int]) -> dict[str, A
     desc = (
         column("description").astype("object").where(column("description").notna(), "").astype(str)
     )
-    desc = desc.str.replace(cv.UNREPRESENTABLE, "\ufffd", regex=True)
+    if cv.UNREPRESENTABLE.search("".join(desc.tolist())) is not None:
+        # One search of all the texts first: nearly every file has no such character, and the
+        # replacement a text at a time took 0.02 s for 20,000 rows (measured here).
+        desc = desc.str.replace(cv.UNREPRESENTABLE, "\ufffd", regex=True)
     cut = desc.str.len() > IMPORTED_TEXT_CHARS
     dates = column("date").astype("object")
-    fatalities = pd.to_numeric(column("fatalities"), errors="coerce")
     c = {
         "origin": _codes(column("origin"), table),
         "date": _codes(dates, table),
@@ -246,22 +316,22 @@ def imported_columns(rows: pd.DataFrame, rank: Mapping[str, int]) -> dict[str, A
         "place": _codes(column("place_names"), table),
         "source": _codes(column("sources"), table),
         "side": _codes(column("side"), table),
-        "id": [cv.text(v) for v in column("id").tolist()],
+        "id": _texts(column("id")),
         "desc": desc.str.slice(0, IMPORTED_TEXT_CHARS).tolist(),
         "cut": cut.astype(int).tolist(),
-        "fat": [None if math.isnan(v) else int(v) for v in fatalities.astype("float64").tolist()],
-        "unc": [0 if v is None else round(v) for v in _floats(column("uncertainty_m"), 0)],
+        "fat": _ints(_numbers(column("fatalities")), None),
+        "unc": _ints(np.round(_numbers(column("uncertainty_m")), 0), 0),
         "km": _floats(column("chainage_km"), 1),
         "road": _floats(column("road_km"), 2),
         "bkm": _floats(column("border_km"), 1),
         "inc": column("in_corridor").fillna(False).astype(bool).astype(int).tolist(),
     }
-    geometry = rows.geometry
+    lon, lat = cv.point_xy(rows.geometry)
     return {
         "n": len(rows),
-        "lat": np.round(geometry.y.to_numpy(dtype=float), cv.DECIMALS).tolist(),
-        "lon": np.round(geometry.x.to_numpy(dtype=float), cv.DECIMALS).tolist(),
-        "r": [rank.get(d, -1) if isinstance(d, str) else -1 for d in dates.tolist()],
+        "lat": np.round(lat, cv.DECIMALS).tolist(),
+        "lon": np.round(lon, cv.DECIMALS).tolist(),
+        "r": _ranks(dates, rank),
         "s": list(table),
         "c": c,
     }

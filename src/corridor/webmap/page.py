@@ -30,7 +30,7 @@ import itertools
 import json
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import folium
 from branca.element import Element, MacroElement
@@ -42,6 +42,9 @@ from corridor._errors import InputError
 from corridor.webmap import legend, plugins, style
 from corridor.webmap.data import IMPORTED_TEXT_CHARS, MAX_IMPORTED_DRAWN, map_data
 from corridor.webmap.offline import make_self_contained
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["IMPORTED_TEXT_CHARS", "MAX_IMPORTED_DRAWN", "build_map", "map_html", "script_json"]
 
@@ -91,16 +94,21 @@ def _brace(match: re.Match[str]) -> str:
     return "\\u007b" if match.group() == "{" else "\\u007d"
 
 
-#: A JSON string literal (the text between its quotes may hold escaped quotes), written as an
-#: unrolled loop: the same literals as ``"(?:[^"\\]|\\.)*"``, found in half the time.
-_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+#: A stretch of JSON text up to the next string literal that holds a brace (group 1: structure and
+#: brace-free literals, each literal an unrolled loop, possessive so that nothing is retried), then
+#: that literal (group 2, absent at the end). JSON never escapes a brace, so a literal with none
+#: matches the brace-free form whole. One match per literal with a brace, not one per literal:
+#: 0.06 s -> 0.02 s for the 3 MB data block of a map with 20,000 imported events (measured here).
+_UP_TO_BRACED = re.compile(
+    r'((?:[^"]++|"[^"\\{}]*+(?:\\.[^"\\{}]*+)*+")*+)("[^"\\]*(?:\\.[^"\\]*)*")?'
+)
 
 
 def _escape_braces(match: re.Match[str]) -> str:
-    literal = match.group()
-    if "{" not in literal and "}" not in literal:  # nearly all of the 13,000 in a build
-        return literal
-    return _BRACES.sub(_brace, literal)
+    literal = match.group(2)
+    if literal is None:
+        return match.group(1)
+    return match.group(1) + _BRACES.sub(_brace, literal)
 
 
 def _dump(value: Any) -> str:
@@ -109,7 +117,7 @@ def _dump(value: Any) -> str:
     text = json.dumps(
         value, ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False
     )
-    return _JSON_STRING.sub(_escape_braces, text)
+    return _UP_TO_BRACED.sub(_escape_braces, text)
 
 
 def script_json(value: Any) -> str:
@@ -272,6 +280,7 @@ def build_map(
     *,
     claims: Sequence[Mapping[str, Any]] | None = None,
     max_imported: int = MAX_IMPORTED_DRAWN,
+    imported: tuple[pd.DataFrame, int, int] | None = None,
 ) -> folium.Map:
     """Build the corridor map as a ``folium.Map`` (for a notebook; :func:`map_html` for a file).
 
@@ -288,6 +297,10 @@ def build_map(
         ``stretches`` of ``{km_from, km_to}``.
     max_imported
         Most imported events drawn; the most recent ones in the study area are kept.
+    imported
+        The imported rows to draw, as :func:`corridor.webmap.events.imported_rows` gives them for
+        these layers and ``max_imported`` (a build selects them once for the map and the KMZ);
+        selected here when not given.
 
     Returns
     -------
@@ -301,7 +314,9 @@ def build_map(
     """
     if max_imported < 0:
         raise InputError(f"max_imported must be 0 or more, not {max_imported}")
-    return map_from_data(*map_data(layers, claims=claims, max_imported=max_imported))
+    return map_from_data(
+        *map_data(layers, claims=claims, max_imported=max_imported, imported=imported)
+    )
 
 
 def map_from_data(
@@ -357,12 +372,13 @@ def map_html(
     *,
     claims: Sequence[Mapping[str, Any]] | None = None,
     max_imported: int = MAX_IMPORTED_DRAWN,
+    imported: tuple[pd.DataFrame, int, int] | None = None,
 ) -> str:
     """Return the corridor map as one HTML page that needs no network (``outputs/map.html``).
 
     Parameters
     ----------
-    layers, claims, max_imported
+    layers, claims, max_imported, imported
         As for :func:`build_map`.
 
     Returns
@@ -376,7 +392,7 @@ def map_html(
     corridor.webmap.offline.OfflineAssetError
         If the page would still load a script, stylesheet, font or image from the network.
     """
-    return page_html(build_map(layers, claims=claims, max_imported=max_imported))
+    return page_html(build_map(layers, claims=claims, max_imported=max_imported, imported=imported))
 
 
 def page_html(m: folium.Map) -> str:
