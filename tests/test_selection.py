@@ -62,8 +62,12 @@ def test_over_the_cap_study_area_first_then_newest_and_catalogue_always():
 
 def test_the_map_draws_the_newest_in_the_study_area_only():
     events = _events(
-        [("a.csv", True, "2020-01-01"), ("a.csv", False, "2024-01-01"), ("a.csv", True, None)]
-        + [("catalogue", True, "2020-03-05")]
+        [
+            ("a.csv", True, "2020-01-01"),
+            ("a.csv", False, "2024-01-01"),
+            ("a.csv", True, None),
+            ("catalogue", True, "2020-03-05"),
+        ]
     )
     mask, outside, inside = drawn(events, 1)
     assert mask.tolist() == [True, False, False, False]  # a missing date sorts as the oldest
