@@ -123,7 +123,7 @@ def _read_text(path: Path) -> tuple[bytes, str]:
         msg = f"not UTF-8 text (bad byte at offset {exc.start}); re-save it as UTF-8"
         raise InputError(msg, file=str(path)) from None
     # Valid UTF-8 decodes and encodes back to the same bytes: those after the mark, if any.
-    return (raw[len(codecs.BOM_UTF8) :] if raw.startswith(codecs.BOM_UTF8) else raw), text
+    return raw.removeprefix(codecs.BOM_UTF8), text
 
 
 def read_events(
