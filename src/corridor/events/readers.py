@@ -336,7 +336,10 @@ def _kinds(values: pd.Series) -> pd.Series:
 
 def _ids(values: pd.Series, path: Path, rows: pd.Series) -> pd.Series:
     """The rows' own ids, or ``FILE-STEM:ROW`` where a row has none."""
-    ids = values.astype("object").where(values.notna(), "").astype(str)
+    if values.dtype == "str" and not values.hasnans:  # a CSV's column: already that (no copy)
+        ids = values
+    else:  # (through Python objects: 0.05 s for 200,000 ids here)
+        ids = values.astype("object").where(values.notna(), "").astype(str)
     blank = (ids.str.strip() == "").to_numpy(dtype=bool)
     if blank.any():  # only those rows get a made-up id
         ids = ids.astype(object)
