@@ -274,7 +274,11 @@ def _read_csv(
             raise InputError(f"not a readable CSV ({exc})", file=str(path)) from None
     # Large strings are what pandas' text columns hold: no cast of every column (0.1 s here).
     schema = pa.schema([(n, pa.large_string()) for n in keep])
-    frame = pa.Table.from_batches(batches, schema=schema).to_pandas()
+    # One chunk a column, whatever the block size: how Parquet's writer pages a column (where it
+    # gives up on a dictionary) depends on its chunks, and events.parquet must not change with them.
+    table = pa.Table.from_batches(batches, schema=schema).combine_chunks()
+    del batches
+    frame = table.to_pandas()
     frame.columns = [str(c).strip().lower() for c in frame.columns]
     # Rows count as a spreadsheet shows them: the header is row 1; a bad row keeps its number.
     numbers = np.arange(2, len(frame) + len(rejected) + 2)
