@@ -371,14 +371,23 @@ def _good_rows(table: pd.DataFrame, good: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame(columns, columns=table.columns)
 
 
-def _mapped(values: pd.Series, mapping: Mapping[str, Any]) -> pd.Series:
-    """``values.map(mapping)``, looking each distinct value up once (a column of 200,000 ACLED
-    codes: 0.04 s -> 0.005 s here)."""
+def _mapped(values: pd.Series, mapping: Mapping[str, Any], *, strip: bool = False) -> pd.Series:
+    """``values.map(mapping)`` (of the stripped text, with ``strip``), looking each distinct value
+    up once (a column of 200,000 ACLED codes: 0.04 s -> 0.005 s here)."""
+    return _each_distinct(values, lambda u: u.map(mapping), strip=strip)
+
+
+def _each_distinct(
+    values: pd.Series, func: Callable[[pd.Series], pd.Series], *, strip: bool = False
+) -> pd.Series:
+    """``func`` of ``values`` (as text, stripped, with ``strip``), worked out on the distinct values
+    only: stripping all 200,000 ACLED rows' codes, and writing a note for each, cost 0.03 s here."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    mapped = pd.Series(uniques).map(mapping)
-    return pd.Series(
-        mapped.array.take(codes, allow_fill=True), index=values.index, name=values.name
-    )
+    distinct = pd.Series(uniques)
+    if strip:
+        distinct = distinct.astype(str).str.strip()
+    out = func(distinct)
+    return pd.Series(out.array.take(codes, allow_fill=True), index=values.index, name=values.name)
 
 
 def _read_acled(
@@ -399,8 +408,8 @@ def _read_acled(
     lon, lat = check_coordinates(
         check, frame["latitude"], frame["longitude"], required=True, area=area
     )
-    tp = frame.get("time_precision", pd.Series("1", index=frame.index)).astype(str).str.strip()
-    gp = frame.get("geo_precision", pd.Series("", index=frame.index)).astype(str).str.strip()
+    tp = frame.get("time_precision", pd.Series("1", index=frame.index))
+    gp = frame.get("geo_precision", pd.Series("", index=frame.index))
     ids = _ids(frame.get("event_id_cnty", pd.Series("", index=frame.index)), path, frame["_row"])
     kind = _mapped(frame["event_type"], ACLED_KIND).fillna("report")
     # The columns made here are made for every row (their types then do not depend on which rows
@@ -420,7 +429,7 @@ def _read_acled(
             "id": kept(ids),
             "origin": path.name,
             "date": kept(date),
-            "date_precision": kept(_mapped(tp, ACLED_DATE_PRECISION).fillna(precision)),
+            "date_precision": kept(_mapped(tp, ACLED_DATE_PRECISION, strip=True).fillna(precision)),
             "kind": kept(kind),
             "outcome": given("sub_event_type"),
             "description": given("notes"),
@@ -428,9 +437,15 @@ def _read_acled(
             "places": pd.NA,
             "place_names": given("location"),
             "uncertainty_m": kept(
-                _mapped(gp, ACLED_UNCERTAINTY_M).fillna(ACLED_UNCERTAINTY_M["2"]).astype(float)
+                _mapped(gp, ACLED_UNCERTAINTY_M, strip=True)
+                .fillna(ACLED_UNCERTAINTY_M["2"])
+                .astype(float)
             ),
-            "location_note": kept("ACLED geo_precision " + gp.where(gp != "", "unknown")),
+            "location_note": kept(
+                _each_distinct(
+                    gp, lambda u: "ACLED geo_precision " + u.where(u != "", "unknown"), strip=True
+                )
+            ),
             "lon": lon[good],
             "lat": lat[good],
         },
