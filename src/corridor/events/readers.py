@@ -151,7 +151,7 @@ _ASCII_SPACE = re.compile(rb"[ \t\n\x0b\x0c\r\x1c-\x1f]*")
 
 def _is_json(data: bytes) -> bool:
     """Whether the text starts with ``{`` after any white space (``text.lstrip().startswith("{")``)."""
-    start = _ASCII_SPACE.match(data).end()  # type: ignore[union-attr]
+    start = _ASCII_SPACE.match(data).end()  # (a run of none matches too)
     first = data[start : start + 1]
     if first < b"\x80":  # ASCII (or nothing): the answer
         return first == b"{"
@@ -256,9 +256,10 @@ def _read_csv(
 ) -> tuple[pd.DataFrame, list[Rejection]]:
     """Columns as text (those ``usecols`` accepts); rows with too many or too few fields are set aside.
 
-    The columns are parsed by Arrow's CSV reader from the file's bytes ``data``, on this thread: 0.23 s of CPU for 200,000 ACLED rows here, against 1.25 s for
-    pandas' C parser (pandas' own pyarrow engine parses on threads, and then cannot tell which row
-    was bad). Every value is kept as text, an empty field as ``""``.
+    The columns are parsed by Arrow's CSV reader from the file's bytes ``data``, on this thread:
+    0.23 s of CPU for 200,000 ACLED rows here, against 1.25 s for pandas' C parser (pandas' own
+    pyarrow engine parses on threads, and then cannot tell which row was bad). Every value is kept
+    as text, an empty field as ``""``.
     """
     import pyarrow as pa
 
@@ -362,8 +363,9 @@ def _require(path: Path, frame: pd.DataFrame, names: tuple[str, ...]) -> None:
 def _good_rows(table: pd.DataFrame, good: np.ndarray) -> pd.DataFrame:
     """The rows that passed the checks, numbered from 0; a clean file's table is not copied.
 
-    Each column is filtered by the mask on its own: 0.06 s for 200,000 ACLED rows here, where the
-    frame's own filter (a ``take`` of every Arrow column's chunks) took 0.3 to 0.5 s.
+    Each column is filtered by the mask on its own: 0.06 to 0.2 s for the 19 columns of 200,000
+    ACLED rows here, where the frame's own filter (a ``take`` of every Arrow column) took 0.3 to
+    0.5 s for the table's 30.
     """
     if good.all():
         return table.reset_index(drop=True)
