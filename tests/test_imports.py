@@ -334,7 +334,7 @@ def test_any_csv_block_size_reads_the_same_rows(tmp_path, gazetteer, monkeypatch
     # Arrow parses the file in blocks: rows that span blocks, bad rows in later blocks (numbered as
     # the file counts them) and a row longer than a block (read again with the largest block) come
     # out as with one block, and every column is one chunk (events.parquet's pages depend on that).
-    from corridor.events import readers
+    from corridor.events import csv_file
 
     rows = [acled_row(f"E{i}", "2020-07-14", 35.8, 36.6, notes=f"note {i}") for i in range(60)]
     rows[17] = rows[17] + ",extra"
@@ -344,7 +344,7 @@ def test_any_csv_block_size_reads_the_same_rows(tmp_path, gazetteer, monkeypatch
     for name, body in (("short.csv", rows), ("long.csv", [*rows, long_row])):
         path = write(tmp_path, name, ACLED_HEADER + "\n" + "\n".join(body) + "\n")
         whole = read_events(path, gazetteer=gazetteer)
-        monkeypatch.setattr(readers, "CSV_BLOCK_BYTES", 1 << 10)
+        monkeypatch.setattr(csv_file, "CSV_BLOCK_BYTES", 1 << 10)
         blocks = read_events(path, gazetteer=gazetteer)
         monkeypatch.undo()
         assert [(r.row, r.field) for r in blocks.rejected] == [
