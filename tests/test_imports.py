@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
 
 import corridor
@@ -321,3 +322,64 @@ def test_file_with_no_usable_row_stops_the_build(tmp_path, gazetteer):
     assert "none of its 2 rows could be used" in result.stderr
     assert "Traceback" not in result.stderr
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def _chunks(table):
+    return {
+        c: table[c].array._pa_array.num_chunks for c in table.columns if table[c].dtype == "str"
+    }
+
+
+def test_any_csv_block_size_reads_the_same_rows(tmp_path, gazetteer, monkeypatch):
+    # Arrow parses the file in blocks: rows that span blocks, bad rows in later blocks (numbered as
+    # the file counts them) and a row longer than a block (read again with the largest block) come
+    # out as with one block, and every column is one chunk (events.parquet's pages depend on that).
+    from corridor.events import csv_file
+
+    rows = [acled_row(f"E{i}", "2020-07-14", 35.8, 36.6, notes=f"note {i}") for i in range(60)]
+    rows[17] = rows[17] + ",extra"
+    rows[41] = acled_row("E41", "2020-07-14", 35.8, 36.6)[:50]
+    rows[50] = acled_row("E50", "someday", 35.8, 36.6)
+    long_row = acled_row("L1", "2020-07-15", 35.9, 36.5, notes='"' + "long, " * 300 + '"')
+    for name, body in (("short.csv", rows), ("long.csv", [*rows, long_row])):
+        path = write(tmp_path, name, ACLED_HEADER + "\n" + "\n".join(body) + "\n")
+        whole = read_events(path, gazetteer=gazetteer)
+        monkeypatch.setattr(csv_file, "CSV_BLOCK_BYTES", 1 << 10)
+        blocks = read_events(path, gazetteer=gazetteer)
+        monkeypatch.undo()
+        assert [(r.row, r.field) for r in blocks.rejected] == [
+            (19, "(row)"),
+            (43, "(row)"),
+            (52, "event_date"),
+        ]
+        assert blocks.rejected == whole.rejected
+        pd.testing.assert_frame_equal(blocks.table, whole.table)
+        assert set(_chunks(blocks.table).values()) == {1}
+    assert blocks.table.notes.iloc[-1].startswith("long, long")
+
+
+def test_non_ascii_text_is_checked_as_utf8(tmp_path, gazetteer):
+    arabic = acled_row("A1", "2020-07-14", 35.8, 36.6, notes="سراقب")
+    path = tmp_path / "ar.csv"
+    path.write_bytes(f"\ufeff{ACLED_HEADER}\n{arabic}\n".encode())
+    assert list(read_events(path, gazetteer=gazetteer).table.notes) == ["سراقب"]
+    # A bad byte after non-ASCII text: its offset counts from after the byte-order mark.
+    good = f"{ACLED_HEADER}\n{arabic}\n".encode()
+    for bad in (b"\xff", b"\xed\xa0\x80", b"\xc0\x80", b"\xf4\x90\x80\x80"):
+        path.write_bytes(b"\xef\xbb\xbf" + good + bad + b"\n")
+        with pytest.raises(InputError, match=f"bad byte at offset {len(good)}\\)"):
+            read_events(path, gazetteer=gazetteer)
+
+
+@pytest.mark.parametrize("lead", ["", "\n \t", "\x1c", "\u00a0", "\u2003\n"])
+def test_geojson_is_told_after_any_white_space(tmp_path, gazetteer, lead):
+    point = {"type": "Point", "coordinates": [36.6, 35.8]}
+    feature = {"type": "Feature", "geometry": point, "properties": {"date": "2020-07-14"}}
+    fc = json.dumps({"type": "FeatureCollection", "features": [feature]})
+    path = tmp_path / "f.json"
+    path.write_text(lead + fc, encoding="utf-8")
+    if lead.strip(" \t\n"):  # JSON itself allows only ASCII white space before the text
+        with pytest.raises(InputError, match="not valid JSON"):
+            read_events(path, gazetteer=gazetteer)
+    else:
+        assert read_events(path, gazetteer=gazetteer).format == "geojson"

@@ -125,3 +125,54 @@ def test_parquet_is_what_geopandas_writes(built, tmp_path):
     out, result, _ = built
     result.events.to_parquet(tmp_path / "x.parquet", index=False, compression="zstd")
     assert (tmp_path / "x.parquet").read_bytes() == (out / "events.parquet").read_bytes()
+
+
+def _points_frame(shared: bool) -> gpd.GeoDataFrame:
+    """Points (shared objects, as tagged events have, or not), an empty point and a missing one."""
+    from shapely.geometry import Point
+
+    places = [Point(36.6, 35.8), Point(-0.0, 89.5), Point(36.123456789, 35.987654321)]
+    points = [places[i % 3] if shared else Point(places[i % 3].coords[0]) for i in range(30)]
+    points += [Point(), None]
+    return gpd.GeoDataFrame(
+        {"id": [f"e{i}" for i in range(len(points))], "n": np.arange(len(points), dtype=float)},
+        geometry=points,
+        crs="EPSG:4326",
+    )
+
+
+@pytest.mark.parametrize("shared", [True, False])
+def test_events_arrow_is_geopandas_conversion(shared):
+    from geopandas.io.arrow import _geopandas_to_arrow
+
+    from corridor.export.tables import events_arrow
+
+    frame = _points_frame(shared)
+    frame.attrs["note"] = "kept"
+    ours, theirs = events_arrow(frame), _geopandas_to_arrow(frame, index=False)
+    assert ours.equals(theirs)
+    assert ours.schema.equals(theirs.schema, check_metadata=True)
+    assert ours.schema.field("geometry").metadata == theirs.schema.field("geometry").metadata
+
+
+def test_csv_coordinates_read_from_wkb_match_geopandas():
+    from shapely.geometry import LineString
+
+    from corridor.export.geojson import COORD_DECIMALS
+    from corridor.export.tables import _csv_table, events_arrow
+
+    frame = _points_frame(shared=True)
+    table = _csv_table(frame, events_arrow(frame))
+    lon, lat = (table.column(n).to_numpy(zero_copy_only=False) for n in ("longitude", "latitude"))
+    assert np.isnan(lon[-2:]).all() and np.isnan(lat[-2:]).all()  # the empty and the missing point
+    np.testing.assert_array_equal(
+        lon[:-2], np.round(frame.geometry.x[:-2].to_numpy(), COORD_DECIMALS)
+    )
+    np.testing.assert_array_equal(
+        lat[:-2], np.round(frame.geometry.y[:-2].to_numpy(), COORD_DECIMALS)
+    )
+    assert str(lon[1]) == "-0.0"  # the very bytes of the point, sign and all
+    # Anything but points is left to geopandas, which refuses it as before.
+    lines = frame.set_geometry([LineString([(0, 0), (1, 1)])] * len(frame), crs="EPSG:4326")
+    with pytest.raises(ValueError, match="Point"):
+        _csv_table(lines, events_arrow(lines))

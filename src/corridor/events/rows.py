@@ -68,6 +68,16 @@ def as_numbers(values: pd.Series) -> np.ndarray:
     return pd.to_numeric(uniques, errors="coerce").to_numpy(dtype=float)[codes]
 
 
+def _numbers_and_blanks(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`as_numbers` of ``values``, and which are blank (empty or white space), each distinct
+    text looked at once (stripping every row's text instead cost 0.03 s a column for 200,000 ACLED
+    rows here)."""
+    codes, uniques = distinct(values)
+    numbers = pd.to_numeric(uniques, errors="coerce").to_numpy(dtype=float)
+    blank = (uniques.fillna("").astype(str).str.strip() == "").to_numpy(dtype=bool)
+    return numbers[codes], blank[codes]
+
+
 def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """ISO (YYYY-MM-DD, YYYY-MM, YYYY) or ACLED's "14 July 2020"; returns ISO text and precision.
 
@@ -106,10 +116,8 @@ def _parse_each_date(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 def check_coordinates(
     check: Checker, lat_text: pd.Series, lon_text: pd.Series, *, required: bool, area: Area
 ) -> tuple[np.ndarray, np.ndarray]:
-    lat = as_numbers(lat_text)
-    lon = as_numbers(lon_text)
-    blank_lat = (lat_text.fillna("").astype(str).str.strip() == "").to_numpy()
-    blank_lon = (lon_text.fillna("").astype(str).str.strip() == "").to_numpy()
+    lat, blank_lat = _numbers_and_blanks(lat_text)
+    lon, blank_lon = _numbers_and_blanks(lon_text)
     if required:
         check.reject(blank_lat, "latitude", lambda i: "missing")
         check.reject(blank_lon, "longitude", lambda i: "missing")
