@@ -155,7 +155,7 @@ def test_events_arrow_is_geopandas_conversion(shared):
     assert ours.schema.field("geometry").metadata == theirs.schema.field("geometry").metadata
 
 
-def test_csv_coordinates_read_from_wkb_match_geopandas():
+def test_csv_coordinates_match_geopandas():
     from shapely.geometry import LineString
 
     from corridor.export.geojson import COORD_DECIMALS
@@ -171,8 +171,8 @@ def test_csv_coordinates_read_from_wkb_match_geopandas():
     np.testing.assert_array_equal(
         lat[:-2], np.round(frame.geometry.y[:-2].to_numpy(), COORD_DECIMALS)
     )
-    assert str(lon[1]) == "-0.0"  # the very bytes of the point, sign and all
-    # Anything but points is left to geopandas, which refuses it as before.
+    assert str(lon[1]) == "-0.0"  # the point's own value, sign and all
+    # Anything but points is refused, as geopandas' .x refuses it.
     lines = frame.set_geometry([LineString([(0, 0), (1, 1)])] * len(frame), crs="EPSG:4326")
     with pytest.raises(ValueError, match="Point"):
         _csv_table(lines, events_arrow(lines))

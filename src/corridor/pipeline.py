@@ -234,7 +234,7 @@ def render(
         "corridor": corridor_parts(f),
         "border": f.border,
         "settlements": f.settlements,
-        "events": f.events,
+        "events": feature_events,
         "patrols": f.patrols,
         "border_profile": gpd.GeoDataFrame(
             f.profile, geometry=gpd.points_from_xy(f.profile.lon, f.profile.lat), crs=layers.CRS
@@ -243,13 +243,12 @@ def render(
     reach = float(f.profile.border_km.max())
     # The events in Arrow once, for the GeoPackage's events layers, events.csv and events.parquet.
     table = events_arrow(f.events)
-    gpkg = study_area_layers(
-        gpkg_layers, border_reach_km=reach, arrow={"events": table}, events_kept=keep
-    )
+    feature_table = table if note is None else table.filter(keep)
+    gpkg = study_area_layers(gpkg_layers, border_reach_km=reach, arrow={"events": feature_table})
     write_gpkg(stage / "corridor.gpkg", gpkg, descriptions=gpkg_descriptions(note))
     write_events_csv(stage / "events.csv", f.events, table)
     write_events_parquet(stage / "events.parquet", f.events, table)
-    del gpkg, table
+    del gpkg, table, feature_table
     map_layers = SimpleNamespace(**vars(f), model=model)
     # The KMZ writer is imported only here, so that corridor.load() in a notebook and the small
     # commands do not load it.

@@ -149,11 +149,11 @@ def _gdal_types(table: Any) -> Any:
 
 
 def _split_arrow(
-    name: str, frame: gpd.GeoDataFrame, table: Any, far: np.ndarray, keep: np.ndarray
+    name: str, frame: gpd.GeoDataFrame, table: Any, far: np.ndarray
 ) -> tuple[ArrowLayer, ArrowLayer]:
     types = frame.geometry.geom_type
     geometry, crs = frame.geometry.name, _crs_text(frame)
-    near, far = ~far & keep, far & keep
+    near = ~far
     return (
         ArrowLayer(table, near, geometry, _geometry_type(name, types[near]), crs),
         ArrowLayer(table, far, geometry, _geometry_type(f"{name}_far", types[far]), crs),
@@ -165,7 +165,6 @@ def study_area_layers(
     *,
     border_reach_km: float,
     arrow: Mapping[str, Any] | None = None,
-    events_kept: np.ndarray | None = None,
 ) -> dict[str, gpd.GeoDataFrame | ArrowLayer]:
     """Split the far-away rows of ``places``, ``events`` and ``border`` into layers of their own.
 
@@ -180,9 +179,6 @@ def study_area_layers(
         Layer name to the same layer as an Arrow table with WKB geometry
         (:func:`corridor.export.tables.events_arrow`), for ``events``: its two parts are then
         :class:`ArrowLayer` s split from the table, not frames.
-    events_kept
-        Which rows of ``events`` (and of its Arrow table) to write, as booleans
-        (:func:`corridor.events.selection.kept`); by default every row.
 
     Returns
     -------
@@ -197,15 +193,11 @@ def study_area_layers(
             out["places"], out["places_far"] = _split(frame, far)
         elif name == "events":
             far = ~frame["in_study_area"].astype("boolean").fillna(False).astype(bool)
-            keep = np.ones(len(frame), dtype=bool) if events_kept is None else events_kept
             if arrow and "events" in arrow and _arrow_as_pyogrio_makes_it(frame):
                 mask = far.to_numpy(dtype=bool)
-                out["events"], out["events_far"] = _split_arrow(
-                    name, frame, arrow[name], mask, keep
-                )
+                out["events"], out["events_far"] = _split_arrow(name, frame, arrow[name], mask)
             else:
-                kept = frame.loc[keep].reset_index(drop=True)
-                out["events"], out["events_far"] = _split(kept, far[keep].reset_index(drop=True))
+                out["events"], out["events_far"] = _split(frame, far)
         elif name == "border" and "m4" in layers:
             lon0, lat0, lon1, lat1 = layers["m4"].total_bounds
             km = border_reach_km + BORDER_MARGIN_KM

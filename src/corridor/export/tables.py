@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from corridor.export.geojson import COORD_DECIMALS
+from corridor.webmap.convert import point_xy
 
 #: Put before a text cell that a spreadsheet would read as a formula.
 FORMULA_GUARD = "'"
@@ -151,58 +152,13 @@ def _csv_table(events: gpd.GeoDataFrame, table: Any | None) -> Any:
     if table is None:
         table = events_arrow(events)
     geometry = events.geometry
-    xy = _wkb_points_xy(table.column(geometry.name))
-    if xy is None:  # not all 2-D points: asked of geopandas (which refuses other geometries)
-        empty = (geometry.isna() | geometry.is_empty).to_numpy(dtype=bool)
-        xy = tuple(
-            np.where(empty, np.nan, values.to_numpy(dtype=float, na_value=np.nan))
-            for values in (geometry.x, geometry.y)
-        )
+    # x and y by point_xy (missing and empty points as NaN; other geometries refused, as geopandas'
+    # .x does): 0.035 s for 200,000 events here, where .x, .y, .isna and .is_empty took 0.06 s.
+    xy = point_xy(geometry)
     out = table.drop_columns([geometry.name]).replace_schema_metadata(None)
     for name, values in zip(("longitude", "latitude"), xy, strict=True):
         out = out.append_column(name, pa.array(np.round(values, COORD_DECIMALS), from_pandas=True))
     return out
-
-
-#: A 2-D point in little-endian ISO WKB: byte order 1, type 1, then x and y (21 bytes).
-_WKB_POINT = b"\x01\x01\x00\x00\x00"
-_WKB_POINT_BYTES = 21
-
-
-def _wkb_points_xy(column: Any) -> tuple[np.ndarray, np.ndarray] | None:
-    """x and y of a WKB column of 2-D points (NaN for a null or an empty point, which GEOS writes
-    as NaN, NaN), read from its bytes: 0.005 s for 200,000 events here, against 0.06 s for
-    geopandas' ``x``, ``y``, ``isna`` and ``is_empty``; ``None`` if any cell is something else."""
-    import pyarrow as pa
-
-    if not pa.types.is_binary(column.type):
-        return None
-    xs, ys = [], []
-    for chunk in column.chunks:
-        n = len(chunk)
-        _, offsets_buf, data_buf = chunk.buffers()
-        offsets = np.frombuffer(offsets_buf, dtype=np.int32)[chunk.offset : chunk.offset + n + 1]
-        starts = offsets[:-1].astype(np.intp)
-        valid = (
-            chunk.is_valid().to_numpy(zero_copy_only=False)
-            if chunk.null_count
-            else np.ones(n, dtype=bool)
-        )
-        if not (np.diff(offsets)[valid] == _WKB_POINT_BYTES).all():
-            return None
-        data = np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.zeros(0)
-        at = starts[valid]
-        head = data[at[:, None] + np.arange(len(_WKB_POINT))]
-        if not (head == np.frombuffer(_WKB_POINT, dtype=np.uint8)).all():
-            return None
-        for out, skip in ((xs, 5), (ys, 13)):
-            values = np.full(n, np.nan)
-            raw = np.ascontiguousarray(data[at[:, None] + np.arange(skip, skip + 8)])
-            values[valid] = raw.view("<f8")[:, 0]
-            out.append(values)
-    if not xs:
-        return np.zeros(0), np.zeros(0)
-    return np.concatenate(xs), np.concatenate(ys)
 
 
 def events_csv_bytes(events: gpd.GeoDataFrame, table: Any | None = None) -> bytes:
