@@ -29,15 +29,15 @@ run: $(RUN_STAMP)
 
 # A browser test needs Debian's chromium; install it when missing (root on CI, sudo elsewhere).
 browser:
-	@command -v chromium >/dev/null 2>&1 || bash scripts/install_chromium.sh
+	@command -v chromium >/dev/null 2>&1 || { bash scripts/install_debian.sh "the browser tests" chromium && command -v chromium; }
 
 # The QGIS test needs Debian's python3-qgis (QGIS's Python is /usr/bin/python3); install it when missing.
 qgis:
-	@/usr/bin/python3 -c "import qgis.core" >/dev/null 2>&1 || bash scripts/install_qgis.sh
+	@/usr/bin/python3 -c "import qgis.core" >/dev/null 2>&1 || { bash scripts/install_debian.sh "the QGIS test" python3-qgis qgis-providers && /usr/bin/python3 -c "from qgis.core import Qgis; print('QGIS', Qgis.version())"; }
 
 # The spreadsheet test opens events.csv in Debian's LibreOffice Calc; install it when missing.
 spreadsheet:
-	@command -v soffice >/dev/null 2>&1 || bash scripts/install_libreoffice.sh
+	@command -v soffice >/dev/null 2>&1 || { bash scripts/install_debian.sh "the spreadsheet test" libreoffice-calc-nogui && command -v soffice; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts bench
