@@ -122,34 +122,26 @@ def _span(time):
     return (time.begin.dt, time.end.dt)
 
 
-def test_weeks_months_and_years_are_spans_from_their_first_to_their_last_day():
-    span = kml_module.kml_time("2020-05-04", "week")
-    assert _span(span) == (dt.date(2020, 5, 4), dt.date(2020, 5, 10))
-    assert _span(kml_module.kml_time("2020-05", "month")) == (
-        dt.date(2020, 5, 1),
-        dt.date(2020, 5, 31),
-    )
-    assert _span(kml_module.kml_time("2020-02", None)) == (
-        dt.date(2020, 2, 1),
-        dt.date(2020, 2, 29),
-    )
-    assert _span(kml_module.kml_time("2020-12", "month")) == (
-        dt.date(2020, 12, 1),
-        dt.date(2020, 12, 31),
-    )
-    assert _span(kml_module.kml_time("2021", "year")) == (
-        dt.date(2021, 1, 1),
-        dt.date(2021, 12, 31),
-    )
-    # A full date known only to the month or year (ACLED's time_precision 3) claims no day.
-    assert _span(kml_module.kml_time("2021-06-21", "month")) == (
-        dt.date(2021, 6, 1),
-        dt.date(2021, 6, 30),
-    )
-    assert _span(kml_module.kml_time("2021-06-21", "year")) == (
-        dt.date(2021, 1, 1),
-        dt.date(2021, 12, 31),
-    )
+@pytest.mark.parametrize(
+    ("date", "precision", "first", "last"),
+    [
+        ("2020-05-04", "week", dt.date(2020, 5, 4), dt.date(2020, 5, 10)),
+        ("2020-05", "month", dt.date(2020, 5, 1), dt.date(2020, 5, 31)),
+        ("2020-02", None, dt.date(2020, 2, 1), dt.date(2020, 2, 29)),  # a leap February
+        ("2020-12", "month", dt.date(2020, 12, 1), dt.date(2020, 12, 31)),
+        ("2021", "year", dt.date(2021, 1, 1), dt.date(2021, 12, 31)),
+        # A full date known only to the month or year (ACLED's time_precision 3) claims no day.
+        ("2021-06-21", "month", dt.date(2021, 6, 1), dt.date(2021, 6, 30)),
+        ("2021-06-21", "year", dt.date(2021, 1, 1), dt.date(2021, 12, 31)),
+    ],
+)
+def test_weeks_months_and_years_are_spans_from_their_first_to_their_last_day(
+    date, precision, first, last
+):
+    assert _span(kml_module.kml_time(date, precision)) == (first, last)
+
+
+def test_days_are_stamps_and_bad_dates_have_no_time():
     assert str(kml_module.kml_time("2021-06-21", "day").timestamp) == "2021-06-21"
     assert str(kml_module.kml_time("2021-06-21", None).timestamp) == "2021-06-21"
     assert kml_module.kml_time(None, "day") is None
